@@ -1,0 +1,66 @@
+"""Load the demo issue and the demo editor account, once."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from bulletins.demo import DEMO_EDITOR, DEMO_ISSUE
+from bulletins.models import Issue, Item, Section
+
+
+class Command(BaseCommand):
+    help = "Create the demo issue and a demo editor account unless they already exist."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if Issue.objects.exists():
+            self.stdout.write("Content already present: no demo issue added.")
+        else:
+            self._create_issue()
+            self.stdout.write(self.style.SUCCESS("Demo issue No. 1 created and published."))
+        self._create_editor()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo editor: user {DEMO_EDITOR['username']}, "
+                f"password {DEMO_EDITOR['password']}  (http://127.0.0.1:8000/admin/)"
+            )
+        )
+
+    def _create_issue(self):
+        data = DEMO_ISSUE
+        issue = Issue.objects.create(
+            number=data["number"],
+            title=data["title"],
+            editors_note=data["editors_note"],
+            issue_date=timezone.localdate(),
+            status=Issue.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        for s_pos, s in enumerate(data["sections"], start=1):
+            section = Section.objects.create(
+                issue=issue, position=s_pos, number=s["number"], title=s["title"], slug=s["slug"]
+            )
+            Item.objects.bulk_create(
+                Item(
+                    section=section,
+                    position=i_pos,
+                    title=i["title"],
+                    body=i["body"],
+                    source=i.get("source", ""),
+                )
+                for i_pos, i in enumerate(s["items"], start=1)
+            )
+
+    def _create_editor(self):
+        group, _ = Group.objects.get_or_create(name="Editors")
+        group.permissions.set(Permission.objects.filter(content_type__app_label="bulletins"))
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_EDITOR["username"], defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(DEMO_EDITOR["password"])
+            user.save()
+        user.groups.add(group)

@@ -1,0 +1,254 @@
+"""The content of the weekly bulletin: an Issue has numbered Sections, a Section has Items."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Return the issues readers may see: published, and their go-live time has come."""
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    number = models.PositiveIntegerField(
+        _("number"),
+        unique=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The issue number printed as “No. N”. Each issue has its own number."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The issue's title as readers see it, e.g. “Weekly industry news”."),
+    )
+    issue_date = models.DateField(
+        _("issue date"),
+        null=True,
+        blank=True,
+        help_text=_("The date the issue covers. May stay empty while drafting."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published issues whose publication time has come are shown to readers."),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the issue goes live. Leave empty to publish now; "
+            "a future time schedules the issue."
+        ),
+    )
+    editors_note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_("An optional note shown to readers above the table of contents."),
+    )
+    source_hash = models.CharField(
+        _("source hash"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of the legacy text this issue was imported from, if any."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="issue_number_positive"),
+            models.UniqueConstraint(
+                fields=["source_hash"],
+                condition=~models.Q(source_hash=""),
+                name="issue_unique_source_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return _("No. %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    def get_absolute_url(self):
+        return reverse("bulletins:issue_detail", args=[self.number])
+
+    def get_preview_url(self):
+        return reverse("bulletins:issue_preview", args=[self.number])
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_date(self):
+        """Return the date readers see: the covered date, else the publication day."""
+        if self.issue_date:
+            return self.issue_date
+        if self.published_at:
+            return timezone.localdate(self.published_at)
+        return None
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("issue"),
+    )
+    position = models.PositiveIntegerField(
+        _("position"),
+        help_text=_("Order of the section within the issue (1 comes first)."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The section heading, e.g. “Semiconductor industry weekly news”."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        blank=True,
+        help_text=_(
+            "Keep it the same every week so readers can follow a section across issues. "
+            "Left empty, it is made from the title."
+        ),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("printed number"),
+        null=True,
+        blank=True,
+        help_text=_("The section number as printed in the bulletin, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["issue", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "position"], name="section_unique_position_in_issue"
+            ),
+        ]
+        indexes = [models.Index(fields=["slug"], name="section_slug_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("bulletins:section_archive", args=[self.slug])
+
+    @property
+    def anchor(self):
+        return f"section-{self.position}"
+
+
+def item_image_path(item, filename):
+    return f"items/{timezone.now():%Y/%m}/{filename}"
+
+
+class Item(models.Model):
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("section"),
+    )
+    position = models.PositiveIntegerField(
+        _("position"),
+        help_text=_("Order of the item within its section (1 comes first)."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The headline, shown in the table of contents and above the item."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_("Plain text. Start each paragraph on a new line."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the news comes from, e.g. a publication's name."),
+    )
+    source_url = models.URLField(
+        _("source link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Link to the original report, if there is one."),
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to=item_image_path,
+        blank=True,
+        help_text=_("An optional picture shown with the item."),
+    )
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describe the picture for readers who cannot see it. Required with an image."),
+    )
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="item_unique_position_in_section"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """Link to the item's permalink: issue number, then section and item positions."""
+        section = self.section
+        return reverse(
+            "bulletins:item_detail",
+            kwargs={
+                "number": section.issue.number,
+                "section_position": section.position,
+                "item_position": self.position,
+            },
+        )
+
+    @property
+    def anchor(self):
+        return f"item-{self.section.position}-{self.position}"
+
+    @property
+    def paragraphs(self):
+        return [line.strip() for line in self.body.splitlines() if line.strip()]

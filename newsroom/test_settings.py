@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings, tuned for speed and isolation."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
