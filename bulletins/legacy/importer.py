@@ -1,0 +1,185 @@
+"""Save a parsed legacy issue as a draft, in one transaction, once per source file."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from ..models import Issue, Item, Section
+from .decoding import LegacyDecodeError, decode_legacy_bytes
+from .parser import parse_legacy
+
+DEFAULT_TITLE = "一周要闻"
+
+
+class LegacyImportError(Exception):
+    """The file cannot be imported; the message says why, for the editor."""
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file; `to_json()` is the shape `import_legacy --json` prints."""
+
+    path: str
+    ok: bool = False
+    status: str = "failed"  # created | replaced | skipped | parsed | failed
+    issue_number: int | None = None
+    sections: int = 0
+    items: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    parsed: object = None
+
+    def to_json(self):
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "issue_number": self.issue_number,
+            "sections": self.sections,
+            "items": self.items,
+            "warnings": self.warnings,
+            "error": self.error,
+        }
+
+
+def source_hash(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(path):
+    """Read a legacy file's bytes, refusing what is too large before reading it all."""
+    path = Path(path)
+    limit = settings.LEGACY_IMPORT_MAX_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise LegacyImportError(
+                f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LegacyImportError("no such file") from None
+    except IsADirectoryError:
+        raise LegacyImportError("this is a directory, not a file") from None
+    except PermissionError:
+        raise LegacyImportError("the file cannot be read (permission denied)") from None
+
+
+def parse_source(data):
+    """Decode and parse bytes; raise LegacyImportError with the reason when unusable."""
+    if len(data) > settings.LEGACY_IMPORT_MAX_BYTES:
+        raise LegacyImportError(
+            f"the file is over the {settings.LEGACY_IMPORT_MAX_BYTES / 1_048_576:.1f} MB limit"
+        )
+    try:
+        text = decode_legacy_bytes(data)
+    except LegacyDecodeError as error:
+        raise LegacyImportError(str(error)) from None
+    parsed = parse_legacy(text)
+    if not parsed.ok:
+        raise LegacyImportError(parsed.error)
+    return parsed
+
+
+def next_free_number():
+    return (Issue.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=None, existing=None):
+    """Create a draft issue from a parsed file, or replace the content of `existing`."""
+    if existing is None:
+        number = number or next_free_number()
+        if Issue.objects.filter(number=number).exists():
+            raise LegacyImportError(f"issue number {number} is already taken")
+        issue = Issue(number=number, status=Issue.Status.DRAFT)
+    else:
+        issue = existing
+        if number and number != existing.number:
+            if Issue.objects.filter(number=number).exclude(pk=existing.pk).exists():
+                raise LegacyImportError(f"issue number {number} is already taken")
+            issue.number = number
+        issue.sections.all().delete()
+    issue.title = title or parsed.title or DEFAULT_TITLE
+    issue.issue_date = issue_date or (existing.issue_date if existing else None)
+    issue.source_hash = digest
+    issue.save()
+    sections = Section.objects.bulk_create(
+        Section(
+            issue=issue,
+            position=position,
+            number=parsed_section.number,
+            title=parsed_section.title[:200],
+            slug=slugify(parsed_section.title, allow_unicode=True)[:100],
+        )
+        for position, parsed_section in enumerate(parsed.sections, start=1)
+    )
+    Item.objects.bulk_create(
+        Item(
+            section=section,
+            position=position,
+            title=parsed_item.title[:300],
+            body=parsed_item.body,
+            source=parsed_item.source,
+            source_url=parsed_item.source_url,
+        )
+        for section, parsed_section in zip(sections, parsed.sections, strict=True)
+        for position, parsed_item in enumerate(parsed_section.items, start=1)
+    )
+    return issue
+
+
+def import_legacy_bytes(
+    data, *, path, number=None, issue_date=None, title=None, replace=False, dry_run=False
+):
+    """Import one file's bytes: parse, then save unless already imported or a dry run."""
+    result = ImportResult(path=str(path))
+    try:
+        parsed = parse_source(data)
+    except LegacyImportError as error:
+        result.error = str(error)
+        return result
+    result.parsed = parsed
+    result.sections = len(parsed.sections)
+    result.items = parsed.item_count
+    result.warnings = [str(warning) for warning in parsed.warnings]
+    digest = source_hash(data)
+    existing = Issue.objects.filter(source_hash=digest).first()
+    if existing and not replace:
+        result.ok, result.status, result.issue_number = True, "skipped", existing.number
+        result.warnings.append(f"already imported as issue {existing.number}")
+        return result
+    if issue_date is None and not (existing and existing.issue_date):
+        result.warnings.append("no date given (--date): the issue has no date")
+    if dry_run:
+        result.ok, result.status = True, "parsed"
+        result.issue_number = existing.number if existing else number or next_free_number()
+        return result
+    try:
+        issue = save_parsed_issue(
+            parsed,
+            digest=digest,
+            number=number,
+            issue_date=issue_date,
+            title=title,
+            existing=existing,
+        )
+    except LegacyImportError as error:
+        result.error = str(error)
+        return result
+    result.ok, result.issue_number = True, issue.number
+    result.status = "replaced" if existing else "created"
+    return result
+
+
+def import_legacy_file(path, **options):
+    """Import one file from disk (see import_legacy_bytes)."""
+    try:
+        data = read_source(path)
+    except LegacyImportError as error:
+        return ImportResult(path=str(path), error=str(error))
+    return import_legacy_bytes(data, path=path, **options)
