@@ -26,6 +26,7 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _HEADER = re.compile(r"(\d{1,2})\s+(\S.{0,60})")
+_SENTENCE_MARKS = "，。；！？"  # a section heading is a name, never a sentence
 _TERMINAL = tuple("。！？!?”」』…；;")
 _INDENT = "\u3000\u3000"
 
@@ -133,12 +134,14 @@ def _find_sections(lines, warnings):
         if line.kind is not Kind.TEXT or line.glued_dots:
             continue
         match = _HEADER.fullmatch(line.text)
-        if not match:
+        if not match or any(mark in match.group(2) for mark in _SENTENCE_MARKS):
             continue
+        number = int(match.group(1))
+        if last_number is not None and number <= last_number:
+            continue  # sections are numbered upwards: "2 月 19 日…" inside section 5 is text
         headlines = _header_region(lines, index)
         if headlines is None:
             continue
-        number = int(match.group(1))
         if last_number is not None and number != last_number + 1:
             warnings.append(
                 ParseWarning(

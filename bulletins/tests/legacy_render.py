@@ -1,0 +1,92 @@
+"""Render an issue structure the way PDF extraction lays it out, to make variants of the sample.
+
+Hard wraps at a chosen width, a trailing space where a wrap falls on a space, letter-spaced
+justified lines, page footers, and a section's second-page headlines printed inside an item.
+"""
+
+import re
+
+from bulletins.legacy.text import display_width, is_cjk
+
+_ATOM = re.compile(r"[A-Za-z0-9%.@'’+\-/]+|\s|.")
+
+
+def _atoms(text):
+    """Split text into unbreakable pieces; Latin set solid against Chinese stays together."""
+    atoms = []
+    for atom in _ATOM.findall(text):
+        glue = atoms and (
+            (atom[0].isascii() and atom[0].isalnum() and is_cjk(atoms[-1][-1]))
+            or (is_cjk(atom[0]) and atoms[-1][-1].isascii() and atoms[-1][-1].isalnum())
+        )
+        if glue:
+            atoms[-1] += atom
+        else:
+            atoms.append(atom)
+    return atoms
+
+
+def wrap(text, width):
+    lines, current = [], ""
+    for atom in _atoms(text):
+        if current.strip() and display_width(current + atom) > width:
+            if atom.isspace():
+                lines.append(current + " ")
+                current = ""
+                continue
+            lines.append(current)
+            current = atom
+        else:
+            current += atom
+    if current.strip():
+        lines.append(current)
+    return lines
+
+
+def letter_space(line):
+    out = ""
+    for index, char in enumerate(line):
+        out += char
+        if index + 1 < len(line) and is_cjk(char) and is_cjk(line[index + 1]):
+            out += " "
+    return out
+
+
+def render(sections, *, width=17, page_lines=40, spaced_every=5, split_section=None):
+    """Return legacy text for [(number, title, headlines, [(title, body), ...]), ...]."""
+    out = []
+    counter = {"lines": 0, "page": 1}
+
+    def emit(line, *, may_space=False):
+        counter["lines"] += 1
+        if may_space and counter["lines"] % spaced_every == 0:
+            line = letter_space(line)
+        out.append(line)
+        if counter["lines"] % page_lines == 0:
+            counter["page"] += 1
+            out.extend(["", "", f"- {counter['page']} -", ""])
+
+    def headline_block(headlines):
+        for headline in headlines:
+            out.extend([headline, ""])
+        for _ in headlines:
+            out.extend(["··", ""])
+
+    for number, title, headlines, items in sections:
+        late = headlines[-2:] if split_section == number and len(items) >= 3 else []
+        out.extend([f"{number} {title}", ""])
+        headline_block(headlines[: len(headlines) - len(late)])
+        for index, (item_title, body) in enumerate(items):
+            title_lines = wrap("■ " + item_title, width)
+            for line in title_lines:
+                emit(line, may_space=line is not title_lines[-1])
+            paragraphs = body.split("\n")
+            for p_index, paragraph in enumerate(paragraphs):
+                lines = wrap(paragraph, width)
+                for l_index, line in enumerate(lines):
+                    emit(line, may_space=l_index < len(lines) - 1)
+                    if late and index == 1 and p_index == 0 and l_index == 1:
+                        out.append("")
+                        headline_block(late)
+            out.append("")
+    return "\n".join(out)
