@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_import import LegacyImportMixin
 from .forms import IssueForm, ItemForm, PositionedFormSet, SectionForm
 from .models import Issue, Item, Section
 from .ordering import park_positions, renumber_positions
@@ -51,7 +52,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(nested_admin.NestedModelAdmin):
+class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
     form = IssueForm
     inlines = [SectionInline]
     list_display = ["number", "title", "issue_date", "state", "item_count", "reader_link"]

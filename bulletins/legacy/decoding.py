@@ -3,17 +3,20 @@
 import codecs
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 # Signatures of files that are sometimes renamed to .txt by mistake.
 _SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document (extract its text first)"),
-    (b"PK\x03\x04", "a ZIP archive or Office document"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document"),
-    (b"RIFF", "a RIFF media file"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG\r\n\x1a\n", gettext_noop("a PNG image")),
+    (b"\xff\xd8\xff", gettext_noop("a JPEG image")),
+    (b"GIF87a", gettext_noop("a GIF image")),
+    (b"GIF89a", gettext_noop("a GIF image")),
+    (b"%PDF-", gettext_noop("a PDF document (extract its text first)")),
+    (b"PK\x03\x04", gettext_noop("a ZIP archive or Office document")),
+    (b"\xd0\xcf\x11\xe0", gettext_noop("an old Office document")),
+    (b"RIFF", gettext_noop("a RIFF media file")),
+    (b"\x1f\x8b", gettext_noop("a gzip archive")),
 ]
 
 
@@ -23,7 +26,7 @@ class LegacyDecodeError(ValueError):
 
 def _sniff(data):
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "a WebP image"
+        return gettext_noop("a WebP image")
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
             return kind
@@ -47,7 +50,7 @@ def _looks_like_text(text):
 def decode_legacy_bytes(data):
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM or GB18030; normalise line ends."""
     if not data:
-        raise LegacyDecodeError("the file is empty")
+        raise LegacyDecodeError(_("the file is empty"))
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", data)]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -55,9 +58,9 @@ def decode_legacy_bytes(data):
     else:
         kind = _sniff(data)
         if kind:
-            raise LegacyDecodeError(f"this is {kind}, not a text file")
+            raise LegacyDecodeError(_("this is %(kind)s, not a text file") % {"kind": _(kind)})
         if b"\x00" in data:
-            raise LegacyDecodeError("this is a binary file, not text (it contains NUL bytes)")
+            raise LegacyDecodeError(_("this is a binary file, not text (it contains NUL bytes)"))
         candidates = [("utf-8", data), ("gb18030", data)]
     for encoding, payload in candidates:
         try:
@@ -67,8 +70,8 @@ def decode_legacy_bytes(data):
         if _looks_like_text(text):
             text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
             if not text.strip():
-                raise LegacyDecodeError("the file holds no text")
+                raise LegacyDecodeError(_("the file holds no text"))
             return text
     raise LegacyDecodeError(
-        "the file is not text in a known encoding (UTF-8, UTF-16 with BOM, GB18030/GBK)"
+        _("the file is not text in a known encoding (UTF-8, UTF-16 with BOM, GB18030/GBK)")
     )

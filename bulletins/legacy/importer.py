@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..models import Issue, Item, Section
 from .decoding import LegacyDecodeError, decode_legacy_bytes
@@ -58,22 +59,24 @@ def read_source(path):
         size = path.stat().st_size
         if size > limit:
             raise LegacyImportError(
-                f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit"
+                _("the file is %(size).1f MB, over the %(limit).1f MB limit")
+                % {"size": size / 1_048_576, "limit": limit / 1_048_576}
             )
         return path.read_bytes()
     except FileNotFoundError:
-        raise LegacyImportError("no such file") from None
+        raise LegacyImportError(_("no such file")) from None
     except IsADirectoryError:
-        raise LegacyImportError("this is a directory, not a file") from None
+        raise LegacyImportError(_("this is a directory, not a file")) from None
     except PermissionError:
-        raise LegacyImportError("the file cannot be read (permission denied)") from None
+        raise LegacyImportError(_("the file cannot be read (permission denied)")) from None
 
 
 def parse_source(data):
     """Decode and parse bytes; raise LegacyImportError with the reason when unusable."""
     if len(data) > settings.LEGACY_IMPORT_MAX_BYTES:
         raise LegacyImportError(
-            f"the file is over the {settings.LEGACY_IMPORT_MAX_BYTES / 1_048_576:.1f} MB limit"
+            _("the file is over the %(limit).1f MB limit")
+            % {"limit": settings.LEGACY_IMPORT_MAX_BYTES / 1_048_576}
         )
     try:
         text = decode_legacy_bytes(data)
@@ -95,13 +98,17 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
     if existing is None:
         number = number or next_free_number()
         if Issue.objects.filter(number=number).exists():
-            raise LegacyImportError(f"issue number {number} is already taken")
+            raise LegacyImportError(
+                _("issue number %(number)d is already taken") % {"number": number}
+            )
         issue = Issue(number=number, status=Issue.Status.DRAFT)
     else:
         issue = existing
         if number and number != existing.number:
             if Issue.objects.filter(number=number).exclude(pk=existing.pk).exists():
-                raise LegacyImportError(f"issue number {number} is already taken")
+                raise LegacyImportError(
+                    _("issue number %(number)d is already taken") % {"number": number}
+                )
             issue.number = number
         issue.sections.all().delete()
     issue.title = title or parsed.title or DEFAULT_TITLE
@@ -151,10 +158,12 @@ def import_legacy_bytes(
     existing = Issue.objects.filter(source_hash=digest).first()
     if existing and not replace:
         result.ok, result.status, result.issue_number = True, "skipped", existing.number
-        result.warnings.append(f"already imported as issue {existing.number}")
+        result.warnings.append(
+            _("already imported as issue %(number)d") % {"number": existing.number}
+        )
         return result
     if issue_date is None and not (existing and existing.issue_date):
-        result.warnings.append("no date given (--date): the issue has no date")
+        result.warnings.append(_("no date given (--date): the issue has no date"))
     if dry_run:
         result.ok, result.status = True, "parsed"
         result.issue_number = existing.number if existing else number or next_free_number()

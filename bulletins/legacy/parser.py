@@ -12,6 +12,8 @@ import statistics
 from dataclasses import dataclass
 from enum import Enum
 
+from django.utils.translation import gettext as _
+
 from .text import clean_line, collapse_spaces, display_width, joiner, spaceless
 from .types import ParsedIssue, ParsedItem, ParsedSection, ParseWarning
 
@@ -146,8 +148,11 @@ def _find_sections(lines, warnings):
             warnings.append(
                 ParseWarning(
                     line.number,
-                    f"section numbers jump from {last_number} to {number}: "
-                    "check that no section is missing",
+                    _(
+                        "section numbers jump from %(last)d to %(number)d: "
+                        "check that no section is missing"
+                    )
+                    % {"last": last_number, "number": number},
                 )
             )
         last_number = number
@@ -214,7 +219,7 @@ def _assemble(lines, issue):
         elif line.kind is Kind.ITEM:
             if not issue.sections:
                 issue.warnings.append(
-                    ParseWarning(line.number, "an item comes before any section: it is left out")
+                    ParseWarning(line.number, _("an item comes before any section: it is left out"))
                 )
                 current = None
                 continue
@@ -226,7 +231,9 @@ def _assemble(lines, issue):
             elif current is None:
                 issue.warnings.append(
                     ParseWarning(
-                        line.number, f"text outside any item is left out: “{line.text[:40]}”"
+                        line.number,
+                        _("text outside any item is left out: “%(text)s”")
+                        % {"text": line.text[:40]},
                     )
                 )
             else:
@@ -303,7 +310,11 @@ def _take_title(draft, headlines, width, warnings):
         count += 1
     title = _join(lines[:count], width, paragraphs=False)
     warnings.append(
-        ParseWarning(draft.line, f"no headline matches this item; its title was taken as “{title}”")
+        ParseWarning(
+            draft.line,
+            _("no headline matches this item; its title was taken as “%(title)s”")
+            % {"title": title},
+        )
     )
     return title, lines[count:]
 
@@ -312,13 +323,13 @@ def parse_legacy(text):
     """Parse the text of one legacy issue into a ParsedIssue (never raises for bad input)."""
     issue = ParsedIssue()
     if not isinstance(text, str) or not text.strip():
-        issue.error = "the file holds no text"
+        issue.error = _("the file holds no text")
         return issue
     lines = [_classify(number, raw) for number, raw in _split_lines(text)]
     _mark_bare_page_numbers(lines)
     _find_sections(lines, issue.warnings)
     if not any(line.kind is Kind.HEADER for line in lines):
-        issue.error = (
+        issue.error = _(
             "no sections found: a section starts with a numbered heading such as "
             "“1 安全行业一周要闻”, followed by its headlines and dot leaders"
         )
@@ -326,7 +337,7 @@ def parse_legacy(text):
     _find_continued_headlines(lines)
     _assemble(lines, issue)
     if not any(section.items for section in issue.sections):
-        issue.error = "no news items found: each item starts with “■” and its title"
+        issue.error = _("no news items found: each item starts with “■” and its title")
         return issue
     width = _body_width([line for s in issue.sections for d in s.items for line in d.lines])
     _finish_items(issue, width)
@@ -340,27 +351,38 @@ def _finish_items(issue, width):
         for draft in drafts:
             if not draft.lines:
                 issue.warnings.append(
-                    ParseWarning(draft.line, "an empty item (■ alone) is left out")
+                    ParseWarning(draft.line, _("an empty item (■ alone) is left out"))
                 )
                 continue
             title, body_lines = _take_title(draft, section.headlines, width, issue.warnings)
             if title in used:
                 issue.warnings.append(
-                    ParseWarning(draft.line, f"two items share the title “{title}”")
+                    ParseWarning(
+                        draft.line, _("two items share the title “%(title)s”") % {"title": title}
+                    )
                 )
             used.add(title)
             body = _join(body_lines, width, paragraphs=True)
             if not body:
                 issue.warnings.append(
-                    ParseWarning(draft.line, f"the item “{title}” has no body text")
+                    ParseWarning(
+                        draft.line, _("the item “%(title)s” has no body text") % {"title": title}
+                    )
                 )
             section.items.append(ParsedItem(title=title, body=body, line=draft.line))
         for headline in section.headlines:
             if headline not in used:
                 issue.warnings.append(
-                    ParseWarning(section.line, f"the headline “{headline}” has no item below it")
+                    ParseWarning(
+                        section.line,
+                        _("the headline “%(headline)s” has no item below it")
+                        % {"headline": headline},
+                    )
                 )
         if not section.items:
             issue.warnings.append(
-                ParseWarning(section.line, f"the section “{section.title}” has no items")
+                ParseWarning(
+                    section.line,
+                    _("the section “%(title)s” has no items") % {"title": section.title},
+                )
             )

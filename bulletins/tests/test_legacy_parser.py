@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,9 +13,17 @@ from .legacy_expected import SAMPLE_SECTIONS, structure
 from .legacy_render import render
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, the language they are written in."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def sample(legacy_sample_text):
-    parsed = parse_legacy(legacy_sample_text)
+    with translation.override("en"):
+        parsed = parse_legacy(legacy_sample_text)
     assert parsed.ok, parsed.error
     return parsed
 

@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from bulletins.legacy.exporter import issue_for_export, issue_to_dict, issue_to_text
 from bulletins.models import Issue
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("number", type=int)
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
+    @no_translations
     def handle(self, *args, number, format, **options):
         try:
             issue = issue_for_export(number)

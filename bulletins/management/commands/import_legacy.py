@@ -5,7 +5,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from bulletins.legacy.importer import import_legacy_file
 
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="Re-import files imported before."
         )
 
+    @no_translations
     def handle(self, *args, **options):
         number = _positive(options["number"]) if options["number"] else None
         issue_date = _date(options["date"]) if options["date"] else None
