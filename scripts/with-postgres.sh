@@ -28,6 +28,8 @@ trap stop EXIT
   -o "-k $tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null || { cat "$tmp/server.log"; exit 1; }
 
+"${as_owner[@]}" "$PGBIN/createdb" -h "$tmp" -U postgres newsroom
+
 socket_dir=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$tmp")
 export DATABASE_URL="postgres://postgres@${socket_dir}/newsroom"
 "$@"

@@ -1,6 +1,7 @@
 """Turn the bytes of a legacy file into text, or say clearly why they are not text."""
 
 import codecs
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -33,17 +34,16 @@ def _sniff(data):
     return None
 
 
+# Characters that plain text is made of; anything else is looked at one by one.
+_COMMON = re.compile(r"[\t\n\r\f\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
 def _looks_like_text(text):
     """Tell real text from bytes that merely decoded: few controls, no unassigned characters."""
     if not text:
         return True
-    odd = 0
-    for char in text:
-        if char in "\n\r\t\f":
-            continue
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cn", "Co", "Cs"):
-            odd += 1
+    rest = _COMMON.sub("", text)
+    odd = sum(1 for char in rest if unicodedata.category(char) in ("Cc", "Cn", "Co", "Cs"))
     return odd / len(text) < 0.01
 
 

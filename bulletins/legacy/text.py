@@ -1,34 +1,41 @@
 """Undo what PDF extraction did to lines of Chinese text: letter-spacing, stray spaces, wraps."""
 
 import re
-import unicodedata
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _LATINISH = re.compile(r"[A-Za-z0-9%]")
 
 
+# Ideographs and the punctuation set solid with them (no space between in print).
+_CJK_CLASS = (
+    "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff"
+    "\u3000-\u303f"  # CJK punctuation: 、。〈〉《》「」『』【】
+    "\uff00-\uffef"  # full-width forms: ，：；！？（）
+    "\u2018-\u201f"  # curly quotes
+    "\u2014\u2026\u00b7"  # — … ·
+)
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_SPACED_PAIR = re.compile(f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])")
+_SOLID_PAIR = re.compile(f"(?=[{_CJK_CLASS}][{_CJK_CLASS}])")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u00a7\u00b0\u00b1\u00b7\u00d7\u00f7\u2010-\u203b\u2190-\u21ff"
+    "\u2460-\u24ff\u2500-\u26ff\u2e80-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff]")
+
+
 def is_cjk(char):
-    """Ideographs and the punctuation set solid with them (no space between in print)."""
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x2FFFF
-        or 0x3000 <= code <= 0x303F  # CJK punctuation: 、。〈〉《》「」『』【】
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms: ，：；！？（）
-        or 0x2018 <= code <= 0x201F  # curly quotes
-        or char in "—…·"
-    )
+    return _CJK.match(char) is not None
 
 
 def _is_ideograph(char):
-    code = ord(char)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
+    return _IDEOGRAPH.match(char) is not None
 
 
 def display_width(text):
     """Width in ems: CJK and other wide characters 1, the rest (Latin, digits, spaces) 1/2."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+    return (len(text) + len(_WIDE.findall(text))) / 2
 
 
 def spaceless(text):
@@ -42,37 +49,16 @@ def collapse_spaces(text):
 
 def _is_letter_spaced(text):
     """Tell a justified, letter-spaced line ("半 导 体 制 造") from normal spacing."""
-    spaced = solid = 0
-    for index in range(len(text) - 1):
-        left, right = text[index], text[index + 1]
-        if is_cjk(left) and is_cjk(right):
-            solid += 1
-        elif (
-            left == " "
-            and index > 0
-            and index + 1 < len(text)
-            and is_cjk(text[index - 1])
-            and is_cjk(right)
-        ):
-            spaced += 1
-    return spaced >= 2 and spaced >= solid
+    spaced = len(_SPACED_PAIR.findall(text))
+    solid = len(_SOLID_PAIR.findall(text))
+    return (spaced >= 2 and spaced >= solid) or (spaced == 1 and solid == 0)
 
 
 def clean_line(raw):
     """Return the line's text with stray and letter-spacing spaces removed, real ones kept."""
     text = collapse_spaces(raw)
     if _is_letter_spaced(text):
-        chars = list(text)
-        text = "".join(
-            char
-            for index, char in enumerate(chars)
-            if not (
-                char == " "
-                and 0 < index < len(chars) - 1
-                and is_cjk(chars[index - 1])
-                and is_cjk(chars[index + 1])
-            )
-        )
+        text = _SPACED_PAIR.sub("", text)
     return text
 
 
