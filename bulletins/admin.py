@@ -13,6 +13,7 @@ from .admin_import import LegacyImportMixin
 from .forms import IssueForm, ItemForm, PositionedFormSet, SectionForm
 from .models import Issue, Item, Section
 from .ordering import park_positions, renumber_positions
+from .search import index_issue
 
 
 class ItemInline(nested_admin.NestedStackedInline):
@@ -101,6 +102,7 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
                 park_positions(issue)
             super().save_related(request, form, formsets, change)
             renumber_positions(issue)
+            index_issue(issue)
 
     @admin.action(description=_("Publish the selected issues"), permissions=["change"])
     def publish(self, request, queryset):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, feeds, views
 
 app_name = "bulletins"
 
@@ -15,4 +15,12 @@ urlpatterns = [
         name="item_detail",
     ),
     path("sections/<str:slug>/", views.section_archive, name="section_archive"),
+    path("sections/<str:slug>/feed.rss", feeds.SectionFeed(), name="section_feed_rss"),
+    path("sections/<str:slug>/feed.atom", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("search/", views.search_page, name="search"),
+    path("feeds/issues.rss", feeds.IssuesFeed(), name="feed_rss"),
+    path("feeds/issues.atom", feeds.IssuesAtomFeed(), name="feed_atom"),
+    path("api/issues/", api.issue_list, name="api_issue_list"),
+    path("api/issues/<int:number>/", api.issue_detail, name="api_issue_detail"),
+    path("api/items/", api.item_list, name="api_item_list"),
 ]

@@ -4,11 +4,14 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .filters import ItemFilter, SectionItemFilter, published_items
 from .models import Issue, Item, Section
+from .search import query_terms, snippet
 
 
 def _with_contents(issues):
@@ -43,9 +46,7 @@ def issue_preview(request, number):
 
 def issue_archive(request):
     issues = Issue.objects.published().annotate(item_count=Count("sections__items"))
-    page = Paginator(issues.order_by("-number"), settings.ARCHIVE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, issues.order_by("-number"), settings.ARCHIVE_PAGE_SIZE)
     return render(request, "bulletins/issue_archive.html", {"page": page})
 
 
@@ -72,15 +73,54 @@ def item_detail(request, number, section_position, item_position):
     return render(request, "bulletins/item_detail.html", context)
 
 
-def section_archive(request, slug):
-    items = (
-        Item.objects.filter(section__slug=slug, section__issue__in=Issue.objects.published())
-        .select_related("section__issue")
-        .order_by("-section__issue__number", "position")
-    )
-    page = Paginator(items, settings.SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, size):
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    if not page.object_list:
-        raise Http404("No published section has this slug.")
-    section = page.object_list[0].section
-    return render(request, "bulletins/section_archive.html", {"section": section, "page": page})
+    return page
+
+
+def _with_snippets(items, query):
+    terms = query_terms(query)
+    for item in items:
+        item.snippet = snippet(item.body, terms) if terms else None
+    return items
+
+
+def section_archive(request, slug):
+    base = published_items().filter(section__slug=slug)
+    filterset = SectionItemFilter(request.GET or None, queryset=base)
+    if filterset.is_bound and not filterset.is_valid():
+        items = base.none()
+    else:
+        items = filterset.qs if filterset.is_bound else base
+        if not filterset.terms_given:
+            items = items.order_by("-section__issue__number", "section__position", "position")
+    page = _page(request, items, settings.SECTION_PAGE_SIZE)
+    section = page.object_list[0].section if page.object_list else None
+    if section is None:
+        section = Section.objects.filter(slug=slug, issue__in=Issue.objects.published()).first()
+        if section is None:
+            raise Http404("No published section has this slug.")
+    _with_snippets(page.object_list, request.GET.get("q"))
+    context = {"section": section, "page": page, "filter": filterset}
+    return render(request, "bulletins/section_archive.html", context)
+
+
+def search_page(request):
+    filterset = ItemFilter(request.GET or None, queryset=published_items())
+    page = None
+    if filterset.is_bound and filterset.is_valid() and filterset.terms_given:
+        page = _page(request, filterset.qs, settings.SEARCH_PAGE_SIZE)
+        _with_snippets(page.object_list, filterset.form.cleaned_data["q"])
+    context = {"filter": filterset, "page": page, "query": request.GET.get("q", "")}
+    return render(request, "bulletins/search.html", context)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("admin:index"),
+        "Disallow: " + reverse("bulletins:search"),
+        "Sitemap: " + request.build_absolute_uri(reverse("sitemap")),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

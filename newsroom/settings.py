@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
     "bulletins",
@@ -143,6 +144,7 @@ LEGACY_IMPORT_MAX_BYTES = int(os.environ.get("LEGACY_IMPORT_MAX_BYTES", 5 * 1024
 # Pagination sizes of the reader site.
 ARCHIVE_PAGE_SIZE = 24
 SECTION_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Issue, Item, Section
+from ..search import index_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
 
@@ -125,7 +126,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         )
         for position, parsed_section in enumerate(parsed.sections, start=1)
     )
-    Item.objects.bulk_create(
+    items = Item.objects.bulk_create(
         Item(
             section=section,
             position=position,
@@ -137,6 +138,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         for section, parsed_section in zip(sections, parsed.sections, strict=True)
         for position, parsed_item in enumerate(parsed_section.items, start=1)
     )
+    index_items(items)
     return issue
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bulletins.models import Issue, Item, Section
+from bulletins.search import index_issue
 
 _numbers = itertools.count(1000)
 
@@ -51,4 +52,5 @@ def make_issue(
             for i in range(1, count + 1)
         ]
     Item.objects.bulk_create(items)
+    index_issue(issue)
     return issue

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bulletins.demo import DEMO_EDITOR, DEMO_ISSUE
 from bulletins.models import Issue, Item, Section
+from bulletins.search import index_issue
 
 
 class Command(BaseCommand):
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 )
                 for i_pos, i in enumerate(s["items"], start=1)
             )
+        index_issue(issue)
 
     def _create_editor(self):
         group, _ = Group.objects.get_or_create(name="Editors")

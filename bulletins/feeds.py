@@ -1,0 +1,87 @@
+"""RSS and Atom feeds: every published issue whole, and each section's items."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .filters import published_items
+from .models import Issue, Section
+
+FEED_LENGTH = 20
+
+
+class IssuesFeed(Feed):
+    title = gettext_lazy("Newsroom · Weekly industry news")
+    description = gettext_lazy("Every issue of the weekly bulletin, in full.")
+    link = reverse_lazy("bulletins:issue_archive")
+
+    def items(self):
+        sections = Section.objects.prefetch_related("items")
+        return (
+            Issue.objects.published()
+            .order_by("-number")
+            .prefetch_related(Prefetch("sections", queryset=sections))[:FEED_LENGTH]
+        )
+
+    def item_title(self, issue):
+        return _("No. %(number)s: %(title)s") % {"number": issue.number, "title": issue.title}
+
+    def item_description(self, issue):
+        return render_to_string("bulletins/feed_issue.html", {"issue": issue})
+
+    def item_pubdate(self, issue):
+        return issue.published_at
+
+    def item_updateddate(self, issue):
+        return issue.updated_at
+
+
+class IssuesAtomFeed(IssuesFeed):
+    feed_type = Atom1Feed
+    subtitle = IssuesFeed.description
+
+
+class SectionFeed(Feed):
+    description = gettext_lazy("This section's news from every issue, newest first.")
+
+    def get_object(self, request, slug):
+        section = (
+            Section.objects.filter(slug=slug, issue__in=Issue.objects.published())
+            .order_by("-issue__number")
+            .first()
+        )
+        if section is None:
+            raise Http404("No published section has this slug.")
+        return section
+
+    def title(self, section):
+        return _("Newsroom · %(section)s") % {"section": section.title}
+
+    def link(self, section):
+        return reverse("bulletins:section_archive", args=[section.slug])
+
+    def items(self, section):
+        return (
+            published_items()
+            .filter(section__slug=section.slug)
+            .order_by("-section__issue__number", "section__position", "position")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return render_to_string("bulletins/feed_item.html", {"item": item})
+
+    def item_pubdate(self, item):
+        return item.section.issue.published_at
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    subtitle = SectionFeed.description

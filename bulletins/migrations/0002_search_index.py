@@ -1,0 +1,25 @@
+"""Create the search index: an FTS5 table on SQLite, a tsvector table with GIN on PostgreSQL."""
+
+from django.db import migrations
+
+
+def create_index(apps, schema_editor):
+    from bulletins.search import backend, rebuild_index
+
+    with schema_editor.connection.cursor() as cursor:
+        backend(schema_editor.connection.vendor).create(cursor)
+    if apps.get_model("bulletins", "Item").objects.exists():
+        rebuild_index()
+
+
+def drop_index(apps, schema_editor):
+    from bulletins.search import backend
+
+    with schema_editor.connection.cursor() as cursor:
+        backend(schema_editor.connection.vendor).drop(cursor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("bulletins", "0001_initial")]
+
+    operations = [migrations.RunPython(create_index, drop_index)]

@@ -1,0 +1,100 @@
+"""The public JSON API: shapes other tools rely on, published content only, clear errors."""
+
+import pytest
+from django.urls import reverse
+
+from bulletins.models import Issue
+
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, url, status=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def test_issue_list_has_the_agreed_shape_and_only_published_issues(client):
+    make_issue(number=1, title="第一期")
+    make_issue(number=2, title="草稿", status=Issue.Status.DRAFT)
+    make_issue(number=3, title="排期", published_at="future")
+    data = get_json(client, reverse("bulletins:api_issue_list"))
+    assert list(data) == ["count", "next", "previous", "results"]
+    assert data["count"] == 1
+    assert data["results"] == [
+        {"number": 1, "title": "第一期", "issue_date": None, "url": "http://testserver/issues/1/"}
+    ]
+
+
+def test_issue_list_is_paginated_with_links(client):
+    for number in range(1, 6):
+        make_issue(number=number)
+    data = get_json(client, reverse("bulletins:api_issue_list"), page_size=2, page=2)
+    assert [r["number"] for r in data["results"]] == [3, 2]
+    assert data["next"].endswith("page=3") and data["previous"].endswith("page=1")
+
+
+def test_issue_detail_is_the_export_shape_plus_urls(client):
+    make_issue(number=7, sections=[("半导体行业一周要闻", 2)])
+    data = get_json(client, reverse("bulletins:api_issue_detail", args=[7]))
+    assert list(data) == ["number", "title", "issue_date", "status", "sections", "url"]
+    assert data["url"] == "http://testserver/issues/7/"
+    section = data["sections"][0]
+    assert list(section) == ["number", "title", "headlines", "items"]
+    assert section["items"][1]["url"] == "http://testserver/issues/7/1-2/"
+    assert (
+        section["items"][0]["body"] == "第一段：半导体行业一周要闻 的第 1 条。\n第二段：更多细节。"
+    )
+
+
+@pytest.mark.parametrize("state", [{"status": "draft"}, {"published_at": "future"}])
+def test_unpublished_issue_detail_is_not_found(client, state):
+    make_issue(number=7, **state)
+    data = get_json(client, reverse("bulletins:api_issue_detail", args=[7]), status=404)
+    assert "error" in data
+
+
+def test_items_have_the_agreed_shape(client):
+    make_issue(number=4, sections=[("卫星通信", 1)])
+    data = get_json(client, reverse("bulletins:api_item_list"), q="卫星")
+    [result] = data["results"]
+    assert list(result) == ["id", "issue", "section", "title", "snippet", "url"]
+    assert result["issue"] == 4 and result["section"] == "卫星通信"
+    assert result["url"] == "http://testserver/issues/4/1-1/"
+    assert "卫星" in result["snippet"]
+
+
+def test_items_without_a_query_list_everything_published_newest_first(client):
+    make_issue(number=1, sections=[("A", 1)])
+    make_issue(number=2, sections=[("A", 2)])
+    make_issue(number=3, sections=[("A", 1)], status=Issue.Status.DRAFT)
+    data = get_json(client, reverse("bulletins:api_item_list"))
+    assert [r["issue"] for r in data["results"]] == [2, 2, 1]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page_size": "0"},
+        {"page_size": "101"},
+        {"page_size": "many"},
+        {"page": "-1"},
+        {"page": "9"},
+        {"issue": "abc"},
+        {"date_from": "26/02/2024"},
+        {"section": "no-such-section"},
+    ],
+)
+def test_bad_parameters_get_400_with_a_message(client, params):
+    make_issue(sections=[("A", 1)])
+    data = get_json(client, reverse("bulletins:api_item_list"), status=400, **params)
+    assert data["error"]
+
+
+def test_page_size_up_to_100_is_accepted(client):
+    make_issue(sections=[("A", 3)])
+    data = get_json(client, reverse("bulletins:api_item_list"), page_size=100)
+    assert data["count"] == 3

@@ -1,0 +1,84 @@
+"""Feeds, sitemap, robots.txt and the meta tags that let readers and crawlers find issues."""
+
+import pytest
+from django.urls import reverse
+
+from bulletins.models import Issue
+
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issues():
+    public = make_issue(number=1, title="公开的一期", sections=[("卫星通信", 2)])
+    hidden = make_issue(
+        number=2, title="草稿一期", status=Issue.Status.DRAFT, sections=[("隐藏栏目", 1)]
+    )
+    scheduled = make_issue(
+        number=3, title="排期一期", published_at="future", sections=[("卫星通信", 1)]
+    )
+    return public, hidden, scheduled
+
+
+def text_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["bulletins:feed_rss", "bulletins:feed_atom"])
+def test_issue_feeds_carry_whole_published_issues_only(client, issues, name):
+    feed = text_of(client, reverse(name))
+    assert "第 1 期：公开的一期" in feed
+    assert "第二段：更多细节。" in feed  # the whole issue, not a summary
+    assert "草稿一期" not in feed and "排期一期" not in feed
+
+
+@pytest.mark.parametrize("name", ["bulletins:section_feed_rss", "bulletins:section_feed_atom"])
+def test_section_feeds_carry_the_sections_published_items(client, issues, name):
+    feed = text_of(client, reverse(name, args=["卫星通信"]))
+    assert "卫星通信 第 1 条新闻" in feed and "/issues/1/1-2/" in feed
+    assert "/issues/3/" not in feed
+
+
+def test_feed_of_an_unpublished_section_is_not_found(client, issues):
+    assert client.get(reverse("bulletins:section_feed_rss", args=["隐藏栏目"])).status_code == 404
+
+
+def test_pages_announce_their_feeds(client, issues):
+    html = text_of(client, "/")
+    assert 'type="application/rss+xml"' in html and 'type="application/atom+xml"' in html
+    section = text_of(client, reverse("bulletins:section_archive", args=["卫星通信"]))
+    assert reverse("bulletins:section_feed_atom", args=["卫星通信"]) in section
+
+
+def test_sitemap_lists_published_issues_items_and_sections_only(client, issues):
+    xml = text_of(client, reverse("sitemap"))
+    assert "http://testserver/issues/1/</loc>" in xml
+    assert "http://testserver/issues/1/1-2/</loc>" in xml
+    assert "/sections/%E5%8D%AB%E6%98%9F%E9%80%9A%E4%BF%A1/</loc>" in xml
+    assert "/issues/2/" not in xml and "/issues/3/" not in xml
+    assert "%E9%9A%90%E8%97%8F" not in xml  # 隐藏栏目
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    text = text_of(client, "/robots.txt")
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+
+
+def test_issue_and_item_pages_have_canonical_and_opengraph_meta(client, issues):
+    issue_html = text_of(client, "/issues/1/")
+    assert '<link rel="canonical" href="http://testserver/issues/1/">' in issue_html
+    assert '<meta property="og:title" content="第 1 期：公开的一期">' in issue_html
+    item_html = text_of(client, "/issues/1/1-2/")
+    assert '<link rel="canonical" href="http://testserver/issues/1/1-2/">' in item_html
+    assert 'property="og:description"' in item_html
+
+
+def test_unpublished_content_never_appears_in_search(client, issues):
+    html = client.get(reverse("bulletins:search"), {"q": "隐藏栏目"}).content.decode()
+    assert "找到 0 条新闻" in html
+    assert "隐藏栏目 第 1 条新闻" not in html

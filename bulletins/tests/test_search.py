@@ -1,0 +1,228 @@
+"""Search finds every published item that contains what the reader typed, and nothing else."""
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletins.legacy.importer import import_legacy_file
+from bulletins.models import Issue, Item
+from bulletins.search import rebuild_index
+
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+API = reverse("bulletins:api_item_list")
+
+
+def fold(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def containing(query):
+    """Ids of published items whose title or body contains every term of the query."""
+    terms = [fold(term) for term in query.split()]
+    published = Item.objects.filter(section__issue__in=Issue.objects.published())
+    return {
+        item.id
+        for item in published
+        if all(term in fold(item.title) or term in fold(item.body) for term in terms)
+    }
+
+
+def api_ids(client, **params):
+    ids, page = [], 1
+    while True:
+        response = client.get(API, {**params, "page_size": 100, "page": page})
+        assert response.status_code == 200, response.content
+        data = response.json()
+        ids += [result["id"] for result in data["results"]]
+        if not data["next"]:
+            return ids, data["count"]
+        page += 1
+
+
+@pytest.fixture
+def sample_issue(legacy_sample_path):
+    result = import_legacy_file(legacy_sample_path, issue_date=date(2024, 2, 26))
+    assert result.ok, result.error
+    Issue.objects.filter(number=result.issue_number).update(
+        status=Issue.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    return Issue.objects.get(number=result.issue_number)
+
+
+QUERIES = [
+    # one Chinese character
+    "卫",
+    "芯",
+    "鼠",
+    "沪",
+    # two
+    "华为",
+    "卫星",
+    "光盘",
+    "英伟",
+    # three
+    "台积电",
+    "路透社",
+    "英伟达",
+    "奇安信",
+    # four
+    "脑机接口",
+    "数据泄露",
+    "集成电路",
+    # Latin, any case, with punctuation
+    "Azure",
+    "gemma",
+    "wi-fi 7",
+    "5G-A",
+    "redcap",
+    "Dell'Oro",
+    "EAL4+",
+    # mixed
+    "5G 基站",
+    "IDM 2.0",
+    "Wi-Fi 7 芯片",
+    "2023 年",
+    # words that were cut by line breaks or a headline list in the original text
+    "奇安信科技集团",
+    "云存储服务器",
+    "Hughes Network Systems",
+    "Dave Bolan",
+    "英特尔和 AMD",
+    # nothing
+    "不存在的新闻",
+    "nvidia",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_api_finds_exactly_the_items_containing_the_query(client, sample_issue, query):
+    ids, count = api_ids(client, q=query)
+    expected = containing(query)
+    assert set(ids) == expected
+    assert count == len(ids) == len(set(ids))
+    if query not in ("不存在的新闻", "nvidia"):
+        assert expected, f"{query} should occur in the sample"
+
+
+def test_5g_a_does_not_find_every_5g(client, sample_issue):
+    ids, _ = api_ids(client, q="5G-A")
+    assert len(ids) < len(containing("5G"))
+
+
+def test_title_matches_come_first_then_newer_issues(client):
+    old = make_issue(number=1, sections=[("S", 0)])
+    new = make_issue(number=2, sections=[("S", 0)])
+    old_title = Item.objects.create(
+        section=old.sections.get(), position=1, title="台积电扩产", body="正文。"
+    )
+    new_title = Item.objects.create(
+        section=new.sections.get(), position=1, title="台积电新工艺", body="正文。"
+    )
+    new_body = Item.objects.create(
+        section=new.sections.get(), position=2, title="晶圆代工", body="消息称台积电将扩产。"
+    )
+    rebuild_index()
+    ids, _ = api_ids(client, q="台积电")
+    assert ids == [new_title.id, old_title.id, new_body.id]
+
+
+def test_search_page_highlights_the_match_in_a_snippet(client, sample_issue):
+    response = client.get(reverse("bulletins:search"), {"q": "路透社"})
+    html = response.content.decode()
+    assert "<mark>路透社</mark>" in html
+    assert "英伟达切入 300 亿美元的定制芯片市场" in html
+    assert "找到 1 条新闻" in html
+
+
+def test_search_is_paginated(client, sample_issue, settings):
+    settings.SEARCH_PAGE_SIZE = 3
+    html = client.get(reverse("bulletins:search"), {"q": "5G", "page": 2}).content.decode()
+    assert "第 2 页" in html
+
+
+def test_filters_combine_with_the_query(client, sample_issue):
+    other = make_issue(number=90, issue_date=date(2025, 1, 6), sections=[("半导体行业一周要闻", 0)])
+    Item.objects.create(section=other.sections.get(), position=1, title="台积电年报", body="内容。")
+    rebuild_index()
+    all_ids, _ = api_ids(client, q="台积电")
+    by_issue, _ = api_ids(client, q="台积电", issue=sample_issue.number)
+    by_date, _ = api_ids(client, q="台积电", date_from="2025-01-01")
+    by_section, _ = api_ids(client, q="台积电", section="半导体行业一周要闻")
+    by_range, _ = api_ids(client, q="台积电", date_from="2024-01-01", date_to="2024-12-31")
+    assert len(all_ids) == len(by_issue) + 1
+    assert by_date == [Item.objects.get(title="台积电年报").id]
+    assert set(by_range) == set(by_issue)
+    assert set(by_section) <= set(all_ids) and Item.objects.get(title="台积电年报").id in by_section
+
+
+def test_section_archive_filters_by_query(client, sample_issue):
+    url = reverse("bulletins:section_archive", args=["半导体行业一周要闻"])
+    html = client.get(url, {"q": "英伟达"}).content.decode()
+    assert "英伟达切入 300 亿美元的定制芯片市场" in html
+    assert "Arm 新产品可加速创建定制数据中心芯片" not in html
+
+
+def test_index_follows_edits_and_deletions(client):
+    issue = make_issue(sections=[("S", 2)])
+    first, second = issue.sections.get().items.order_by("position")
+    first.title = "量子计算新突破"
+    first.save()
+    from bulletins.search import index_items
+
+    index_items([first])
+    assert api_ids(client, q="量子计算")[0] == [first.id]
+    second.delete()
+    assert api_ids(client, q="第 2 条新闻")[0] == []
+
+
+def test_publishing_unpublishing_and_go_live_need_no_reindexing(client):
+    issue = make_issue(status=Issue.Status.DRAFT, published_at=None, sections=[("卫星通信", 1)])
+    assert api_ids(client, q="卫星")[0] == []
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert api_ids(client, q="卫星")[0] == []  # scheduled
+    Issue.objects.filter(pk=issue.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert len(api_ids(client, q="卫星")[0]) == 1  # gone live
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
+    assert api_ids(client, q="卫星")[0] == []
+
+
+def test_rebuild_command_rebuilds_the_index_from_scratch(client):
+    make_issue(sections=[("S", 3)])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bulletins_search")
+    assert api_ids(client, q="第 1 条")[0] == []
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert len(api_ids(client, q="第 1 条")[0]) == 1
+
+
+def test_deleting_an_issue_removes_its_items_from_the_index():
+    issue = make_issue(sections=[("S", 2)])
+    issue.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_search_page_costs_the_same_queries_for_few_or_many_results(client):
+    make_issue(number=1, sections=[("芯片", 2)])
+    url = reverse("bulletins:search")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"q": "芯片"})
+    for number in range(2, 12):
+        make_issue(number=number, sections=[("芯片", 5)])
+    with CaptureQueriesContext(connection) as many:
+        client.get(url, {"q": "芯片"})
+    assert len(few) == len(many)
