@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from .filters import ItemFilter, published_items
 from .legacy.exporter import issue_for_export, issue_to_dict
 from .models import Issue
-from .search import query_terms, snippet
+from .search import snippet
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -110,10 +110,8 @@ def item_list(request):
                 for name, errors in filterset.errors.get_json_data().items()
             }
         return _error("invalid parameters", fields=fields)
-    items = filterset.qs
-    terms = query_terms(filterset.form.cleaned_data.get("q"))
-    if not terms:
-        items = items.order_by("-section__issue__number", "section__position", "position")
+    items = filterset.results()
+    terms = filterset.terms
 
     def serialize(item):
         before, match, after = snippet(item.body, terms)

@@ -1,10 +1,13 @@
 """Reader-facing filters: a search query combined with section, issue number and date range."""
 
 import django_filters
+from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
 from .models import Issue, Item, Section
-from .search import search
+from .search import SECTION_FACTOR, SearchResults, query_terms
+
+READING_ORDER = ["-section__issue__number", "section__position", "position"]
 
 
 def published_items():
@@ -28,6 +31,8 @@ def section_choices():
 
 
 class ItemFilter(django_filters.FilterSet):
+    """Filter published items; with a query, rank them by search (see `results`)."""
+
     q = django_filters.CharFilter(method="filter_query", label=_("Search"), max_length=200)
     section = django_filters.ChoiceFilter(
         field_name="section__slug",
@@ -49,12 +54,42 @@ class ItemFilter(django_filters.FilterSet):
         model = Item
         fields = ["q", "section", "issue", "date_from", "date_to"]
 
+    fixed_section = None  # a section archive's slug
+
     @property
-    def terms_given(self):
-        return bool(self.form.is_bound and self.data.get("q", "").strip())
+    def terms(self):
+        if not (self.form.is_bound and self.is_valid()):
+            return []
+        return query_terms(self.form.cleaned_data.get("q"))
 
     def filter_query(self, queryset, name, value):
-        return search(queryset, value)
+        return queryset  # the query ranks through the search index: see results()
+
+    def results(self):
+        """What readers see: search results when there is a query, else newest items first."""
+        if self.form.is_bound and not self.is_valid():
+            return Item.objects.none()
+        if not self.terms:
+            items = self.qs if self.form.is_bound else self.queryset
+            return items.order_by(*READING_ORDER)
+        data = self.form.cleaned_data
+        issues = Issue.objects.published()
+        if data.get("issue"):
+            issues = issues.filter(number=data["issue"])
+        if data.get("date_from"):
+            issues = issues.filter(issue_date__gte=data["date_from"])
+        if data.get("date_to"):
+            issues = issues.filter(issue_date__lte=data["date_to"])
+        slug = self.fixed_section or data.get("section")
+        sections = None
+        if slug:
+            sections = Section.objects.filter(issue__in=issues, slug=slug).annotate(
+                key_prefix=ExpressionWrapper(
+                    F("issue__number") * SECTION_FACTOR + F("position"),
+                    output_field=BigIntegerField(),
+                )
+            )
+        return SearchResults(self.terms, issues=issues, sections=sections)
 
 
 class SectionItemFilter(ItemFilter):
@@ -64,3 +99,7 @@ class SectionItemFilter(ItemFilter):
 
     class Meta(ItemFilter.Meta):
         fields = ["q", "issue", "date_from", "date_to"]
+
+    def __init__(self, *args, slug, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_section = slug

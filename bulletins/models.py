@@ -1,6 +1,6 @@
 """The content of the weekly bulletin: an Issue has numbered Sections, a Section has Items."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -125,6 +125,7 @@ class Section(models.Model):
     )
     position = models.PositiveIntegerField(
         _("position"),
+        validators=[MaxValueValidator(9999)],
         help_text=_("Order of the section within the issue (1 comes first)."),
     )
     title = models.CharField(
@@ -184,6 +185,7 @@ class Item(models.Model):
     )
     position = models.PositiveIntegerField(
         _("position"),
+        validators=[MaxValueValidator(9999)],
         help_text=_("Order of the item within its section (1 comes first)."),
     )
     title = models.CharField(

@@ -1,28 +1,33 @@
 """Chinese-aware search over item titles and bodies, from an index, on SQLite and PostgreSQL.
 
 Chinese has no spaces between words, so the text is indexed as overlapping character bigrams
-(what Lucene's CJK analyzer does) plus single characters, and a query term is looked up as the
-phrase of its bigrams: substring semantics, for any word, including ones no dictionary knows.
+(what Lucene's CJK analyzer does), and a query term is looked up as the phrase of its bigrams:
+substring semantics, for any word, including ones no dictionary knows.
 
 Text and query are compared after NFKC normalisation, case folding and removal of white space,
 so "gemma" finds Gemma, "wi-fi" finds Wi-Fi, and words the legacy import reflowed across line
 breaks are found whole. Several space-separated terms must all appear.
 
-Each bigram or character becomes an ASCII token ("b4e2dx6587", "u4e2d") so that SQLite FTS5's
-unicode61 tokenizer and PostgreSQL's tsvector take it as one word, punctuation included:
-"5g-a" is found only where those four characters stand together.
+Each bigram becomes an ASCII token ("b4e2dx6587") so that SQLite FTS5's unicode61 tokenizer and
+PostgreSQL's tsvector take it as one word, punctuation included: "5g-a" is found only where those
+four characters stand together. The last character of a text is paired with an end mark, so
+every character starts a bigram and a one-character query is a prefix query ("b4e2dx*").
+
+Index rows are keyed by reading order — issue number, section position, item position — so
+the newest matches come first straight from the index, and the publish rule and the filters
+are conditions on that key, answered from the small issue and section tables.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, Value, When
-from django.db.models.expressions import RawSQL
+
+from .search_backends import Doc, index_for
 
 _WHITESPACE = re.compile(r"\s+")
-TABLE = "bulletins_search"
+ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
+SECTION_FACTOR = 10**4
 
 
 def normalize(text):
@@ -36,181 +41,70 @@ def query_terms(query):
     return list(dict.fromkeys(term for term in terms if term))
 
 
-def text_matches(text, terms):
-    """The reference rule the index implements: every term is a substring of the text."""
-    folded = normalize(text)
-    return all(term in folded for term in terms)
+class _HexCache(dict):
+    def __missing__(self, char):
+        value = self[char] = format(ord(char), "x")
+        return value
 
 
-def _unigram(char):
-    return f"u{ord(char):x}"
-
-
-def _bigram(first, second):
-    return f"b{ord(first):x}x{ord(second):x}"
+_HEX = _HexCache()
+_END = "0"  # stands for the end of the text: every character starts a bigram
 
 
 def bigrams(folded):
-    return [_bigram(a, b) for a, b in zip(folded, folded[1:], strict=False)]
+    """Tokens of the overlapping character pairs, the last character paired with the end."""
+    codes = [_HEX[char] for char in folded]
+    codes.append(_END)
+    return [f"b{first}x{second}" for first, second in zip(codes, codes[1:], strict=False)]
 
 
-def unigrams(folded):
-    return [_unigram(char) for char in folded]
+def _term_tokens(term):
+    """A term of one character is every bigram it starts (a prefix); else its bigrams."""
+    if len(term) == 1:
+        return [f"b{_HEX[term]}x"], True
+    return bigrams(term)[:-1], False
 
 
-@dataclass
-class _Doc:
-    item_id: int
-    title: str
-    body: str
+def sort_key(issue_number, section_position, item_position):
+    if not (0 < section_position < SECTION_FACTOR and 0 < item_position < SECTION_FACTOR):
+        raise ValueError("positions from 1 to 9999 can be indexed")
+    return issue_number * ISSUE_FACTOR + section_position * SECTION_FACTOR + item_position
 
 
-class _SQLiteBackend:
-    """An FTS5 table; rowid is the item's id; bigrams and characters in separate columns."""
-
-    def create(self, cursor):
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-            "title_bi, body_bi, title_uni, body_uni, tokenize='unicode61')"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_item_deleted AFTER DELETE ON bulletins_item "
-            f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
-        )
-
-    def drop(self, cursor):
-        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_deleted")
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-
-    def write(self, cursor, docs):
-        ids = [(doc.item_id,) for doc in docs]
-        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
-        rows = []
-        for doc in docs:
-            title, body = normalize(doc.title), normalize(doc.body)
-            rows.append(
-                (
-                    doc.item_id,
-                    " ".join(bigrams(title)),
-                    " ".join(bigrams(body)),
-                    " ".join(unigrams(title)),
-                    " ".join(unigrams(body)),
-                )
-            )
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, title_bi, body_bi, title_uni, body_uni) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            rows,
-        )
-
-    def clear(self, cursor):
-        cursor.execute(f"DELETE FROM {TABLE}")
-
-    def _expression(self, terms, *, title_only):
-        parts = []
-        for term in terms:
-            if len(term) == 1:
-                columns = "title_uni" if title_only else "title_uni body_uni"
-                parts.append(f"{{{columns}}} : {_unigram(term)}")
-            else:
-                columns = "title_bi" if title_only else "title_bi body_bi"
-                parts.append(f'{{{columns}}} : "{" ".join(bigrams(term))}"')
-        return " AND ".join(parts)
-
-    def ids(self, terms, *, title_only=False):
-        return RawSQL(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",
-            [self._expression(terms, title_only=title_only)],
-        )
-
-
-class _PostgresBackend:
-    """One tsvector per item: title tokens weighted A, body tokens D, with a GIN index.
-
-    Bigrams and characters share positions (bigram i and character i at position i), the
-    title comes first and a gap keeps a phrase from running from the title into the body.
-    """
-
-    def create(self, cursor):
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-            "item_id bigint PRIMARY KEY REFERENCES bulletins_item (id) "
-            "ON DELETE CASCADE, "
-            "document tsvector NOT NULL)"
-        )
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)"
-        )
-
-    def drop(self, cursor):
-        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-
-    @staticmethod
-    def _vector(title, body):
-        positions = {}
-        offset = 1
-        for text, weight in ((title, "A"), (body, "D")):
-            for index, char in enumerate(text):
-                position = min(offset + index, 16383)  # tsvector's largest position
-                positions.setdefault(_unigram(char), []).append(f"{position}{weight}")
-                if index + 1 < len(text):
-                    positions.setdefault(_bigram(char, text[index + 1]), []).append(
-                        f"{position}{weight}"
-                    )
-            offset += len(text) + 2
-        return " ".join(f"{token}:{','.join(spots)}" for token, spots in positions.items())
-
-    def write(self, cursor, docs):
-        rows = [
-            (doc.item_id, self._vector(normalize(doc.title), normalize(doc.body))) for doc in docs
-        ]
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (item_id, document) VALUES (%s, %s::tsvector) "
-            "ON CONFLICT (item_id) DO UPDATE SET document = EXCLUDED.document",
-            rows,
-        )
-
-    def clear(self, cursor):
-        cursor.execute(f"DELETE FROM {TABLE}")
-
-    @staticmethod
-    def _tsquery(terms, *, title_only):
-        weight = ":A" if title_only else ""
-        parts = []
-        for term in terms:
-            tokens = [_unigram(term)] if len(term) == 1 else bigrams(term)
-            parts.append("(" + " <-> ".join(f"{token}{weight}" for token in tokens) + ")")
-        return " & ".join(parts)
-
-    def ids(self, terms, *, title_only=False):
-        return RawSQL(
-            f"SELECT item_id FROM {TABLE} WHERE document @@ %s::tsquery",
-            [self._tsquery(terms, title_only=title_only)],
-        )
-
-
-def backend(vendor=None):
-    vendor = vendor or connection.vendor
-    if vendor == "postgresql":
-        return _PostgresBackend()
-    if vendor == "sqlite":
-        return _SQLiteBackend()
-    raise NotImplementedError(f"search has no index for {vendor}")
+def _index():
+    return index_for(connection.vendor)
 
 
 def index_items(items):
     """(Re)index the given items: call it in the transaction that saved them."""
-    docs = [_Doc(item.pk, item.title, item.body) for item in items]
-    if docs:
-        with connection.cursor() as cursor:
-            backend().write(cursor, docs)
+    from .models import Item
+
+    ids = [item.pk for item in items]
+    if not ids:
+        return
+    rows = Item.objects.filter(pk__in=ids).values_list(
+        "pk", "title", "body", "position", "section__position", "section__issue__number"
+    )
+    docs = [
+        Doc(
+            item_id=pk,
+            key=sort_key(number, section_position, position),
+            title=bigrams(normalize(title)),
+            body=bigrams(normalize(body)),
+        )
+        for pk, title, body, position, section_position, number in rows
+    ]
+    with connection.cursor() as cursor:
+        index = _index()
+        index.delete(cursor, ids)
+        index.write(cursor, docs)
 
 
 def index_issue(issue):
     """(Re)index every item of an issue, e.g. after the compose screen or an import saved it."""
     from .models import Item
 
-    index_items(Item.objects.filter(section__issue=issue).only("id", "title", "body"))
+    index_items(list(Item.objects.filter(section__issue=issue).only("pk")))
 
 
 def rebuild_index(batch_size=2000):
@@ -218,37 +112,76 @@ def rebuild_index(batch_size=2000):
     from .models import Item
 
     with connection.cursor() as cursor:
-        backend().clear(cursor)
-    count, batch = 0, []
-    for item in Item.objects.only("id", "title", "body").iterator(chunk_size=batch_size):
-        batch.append(item)
-        if len(batch) == batch_size:
-            index_items(batch)
-            count, batch = count + len(batch), []
-    index_items(batch)
-    return count + len(batch)
+        _index().clear(cursor)
+    ids = list(Item.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        index_items([Item(pk=pk) for pk in ids[start : start + batch_size]])
+    return len(ids)
 
 
-def search(queryset, query):
-    """Narrow an Item queryset to the items matching `query`, ranked for readers.
+class SearchResults:
+    """Items matching a query within a scope, ranked: title matches first, then newer issues.
 
-    Title matches come first, then newer issues; the caller applies the publish rule.
+    A lazy sequence for Django's Paginator: `count()` and slices each cost a few queries
+    on the index, whatever the number of matches.
     """
-    terms = query_terms(query)
-    if not terms:
-        return queryset.none()
-    engine = backend()
-    return (
-        queryset.filter(Q(id__in=engine.ids(terms)))
-        .annotate(
-            title_hit=Case(
-                When(id__in=engine.ids(terms, title_only=True), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("-title_hit", "-section__issue__number", "section__position", "position")
-    )
+
+    def __init__(self, terms, *, issues, sections=None):
+        self.terms = terms
+        self._index = _index()
+        self._match = self._index.compile([_term_tokens(term) for term in terms])
+        if sections is not None:
+            self._scope = _scope(sections.values("key_prefix"), SECTION_FACTOR)
+        else:
+            self._scope = _scope(issues.values("number"), ISSUE_FACTOR)
+        self._counts = {}
+
+    def _count(self, expression):
+        if expression not in self._counts:
+            with connection.cursor() as cursor:
+                self._counts[expression] = self._index.count(cursor, expression, self._scope)
+        return self._counts[expression]
+
+    def count(self):
+        return self._count(self._match.anywhere)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            return self[window : window + 1][0]
+        offset, stop = window.start or 0, window.stop
+        limit = (stop if stop is not None else self.count()) - offset
+        if limit <= 0:
+            return []
+        titles = self._count(self._match.in_title)
+        keys = []
+        with connection.cursor() as cursor:
+            if offset < titles:
+                keys += self._index.keys(cursor, self._match.in_title, self._scope, offset, limit)
+            if len(keys) < limit:
+                keys += self._index.keys(
+                    cursor,
+                    self._index.body_only(self._match),
+                    self._scope,
+                    max(0, offset - titles),
+                    limit - len(keys),
+                )
+            item_ids = self._index.item_ids(cursor, keys)
+        return _items_in_order([item_ids[key] for key in keys if key in item_ids])
+
+
+def _scope(queryset, divisor):
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params), divisor
+
+
+def _items_in_order(ids):
+    from .models import Item
+
+    items = Item.objects.select_related("section__issue").in_bulk(ids)
+    return [items[pk] for pk in ids if pk in items]
 
 
 def snippet(text, terms, *, radius=40):

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from .filters import ItemFilter, SectionItemFilter, published_items
 from .models import Issue, Item, Section
-from .search import query_terms, snippet
+from .search import snippet
 
 
 def _with_contents(issues):
@@ -79,8 +79,7 @@ def _page(request, queryset, size):
     return page
 
 
-def _with_snippets(items, query):
-    terms = query_terms(query)
+def _with_snippets(items, terms):
     for item in items:
         item.snippet = snippet(item.body, terms) if terms else None
     return items
@@ -88,20 +87,14 @@ def _with_snippets(items, query):
 
 def section_archive(request, slug):
     base = published_items().filter(section__slug=slug)
-    filterset = SectionItemFilter(request.GET or None, queryset=base)
-    if filterset.is_bound and not filterset.is_valid():
-        items = base.none()
-    else:
-        items = filterset.qs if filterset.is_bound else base
-        if not filterset.terms_given:
-            items = items.order_by("-section__issue__number", "section__position", "position")
-    page = _page(request, items, settings.SECTION_PAGE_SIZE)
+    filterset = SectionItemFilter(request.GET or None, queryset=base, slug=slug)
+    page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
     section = page.object_list[0].section if page.object_list else None
     if section is None:
         section = Section.objects.filter(slug=slug, issue__in=Issue.objects.published()).first()
         if section is None:
             raise Http404("No published section has this slug.")
-    _with_snippets(page.object_list, request.GET.get("q"))
+    _with_snippets(page.object_list, filterset.terms)
     context = {"section": section, "page": page, "filter": filterset}
     return render(request, "bulletins/section_archive.html", context)
 
@@ -109,9 +102,9 @@ def section_archive(request, slug):
 def search_page(request):
     filterset = ItemFilter(request.GET or None, queryset=published_items())
     page = None
-    if filterset.is_bound and filterset.is_valid() and filterset.terms_given:
-        page = _page(request, filterset.qs, settings.SEARCH_PAGE_SIZE)
-        _with_snippets(page.object_list, filterset.form.cleaned_data["q"])
+    if filterset.terms:
+        page = _page(request, filterset.results(), settings.SEARCH_PAGE_SIZE)
+        _with_snippets(page.object_list, filterset.terms)
     context = {"filter": filterset, "page": page, "query": request.GET.get("q", "")}
     return render(request, "bulletins/search.html", context)
 

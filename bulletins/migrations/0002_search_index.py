@@ -4,19 +4,20 @@ from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    from bulletins.search import backend, rebuild_index
+    from bulletins.search import rebuild_index
+    from bulletins.search_backends import index_for
 
     with schema_editor.connection.cursor() as cursor:
-        backend(schema_editor.connection.vendor).create(cursor)
+        index_for(schema_editor.connection.vendor).create(cursor)
     if apps.get_model("bulletins", "Item").objects.exists():
         rebuild_index()
 
 
 def drop_index(apps, schema_editor):
-    from bulletins.search import backend
+    from bulletins.search_backends import index_for
 
     with schema_editor.connection.cursor() as cursor:
-        backend(schema_editor.connection.vendor).drop(cursor)
+        index_for(schema_editor.connection.vendor).drop(cursor)
 
 
 class Migration(migrations.Migration):
