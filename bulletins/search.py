@@ -22,8 +22,9 @@ import re
 import unicodedata
 
 from django.db import connection
+from django.db.models import Count, Max, Min
 
-from .search_backends import Doc, index_for
+from .search_backends import Doc, Scope, index_for
 
 _WHITESPACE = re.compile(r"\s+")
 ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
@@ -131,19 +132,17 @@ class SearchResults:
         self._index = _index()
         self._match = self._index.compile([_term_tokens(term) for term in terms])
         if sections is not None:
-            self._scope = _scope(sections.values("key_prefix"), SECTION_FACTOR)
+            prefixes = sections.values_list("key_prefix", flat=True)
+            self._scope = Scope(sorted(prefixes), SECTION_FACTOR)
         else:
-            self._scope = _scope(issues.values("number"), ISSUE_FACTOR)
-        self._counts = {}
-
-    def _count(self, expression):
-        if expression not in self._counts:
-            with connection.cursor() as cursor:
-                self._counts[expression] = self._index.count(cursor, expression, self._scope)
-        return self._counts[expression]
+            self._scope = Scope(_issue_numbers(issues), ISSUE_FACTOR)
+        self._total = None
 
     def count(self):
-        return self._count(self._match.anywhere)
+        if self._total is None:
+            with connection.cursor() as cursor:
+                self._total = self._index.count(cursor, self._match.anywhere, self._scope)
+        return self._total
 
     def __len__(self):
         return self.count()
@@ -155,11 +154,11 @@ class SearchResults:
         limit = (stop if stop is not None else self.count()) - offset
         if limit <= 0:
             return []
-        titles = self._count(self._match.in_title)
-        keys = []
         with connection.cursor() as cursor:
-            if offset < titles:
-                keys += self._index.keys(cursor, self._match.in_title, self._scope, offset, limit)
+            # Title matches first: fetch as many as the window needs; fewer means all of them.
+            wanted = offset + limit
+            keys = self._index.keys(cursor, self._match.in_title, self._scope, 0, wanted)
+            titles, keys = len(keys), keys[offset:]
             if len(keys) < limit:
                 keys += self._index.keys(
                     cursor,
@@ -172,15 +171,20 @@ class SearchResults:
         return _items_in_order([item_ids[key] for key in keys if key in item_ids])
 
 
-def _scope(queryset, divisor):
-    sql, params = queryset.query.sql_with_params()
-    return sql, list(params), divisor
+def _issue_numbers(issues):
+    """The sorted numbers of the issues in scope; one small query when they run on."""
+    span = issues.aggregate(low=Min("number"), high=Max("number"), count=Count("pk"))
+    if not span["count"]:
+        return []
+    if span["high"] - span["low"] + 1 == span["count"]:
+        return range(span["low"], span["high"] + 1)
+    return sorted(issues.values_list("number", flat=True))
 
 
 def _items_in_order(ids):
     from .models import Item
 
-    items = Item.objects.select_related("section__issue").in_bulk(ids)
+    items = Item.objects.select_related("section__issue").order_by().in_bulk(ids)
     return [items[pk] for pk in ids if pk in items]
 
 

@@ -19,6 +19,36 @@ class Doc:
 
 
 @dataclass
+class Scope:
+    """Which keys readers may see: key // divisor must be one of `prefixes` (sorted)."""
+
+    prefixes: list
+    divisor: int
+
+    def sql(self, column):
+        """A condition on the key column: a few ranges when prefixes run on, else a list."""
+        if not self.prefixes:
+            return "0 = 1", []
+        ranges = []
+        if isinstance(self.prefixes, range):
+            ranges = [[self.prefixes.start, self.prefixes.stop - 1]]
+        else:
+            for prefix in self.prefixes:
+                if ranges and ranges[-1][1] == prefix - 1:
+                    ranges[-1][1] = prefix
+                else:
+                    ranges.append([prefix, prefix])
+        if len(ranges) <= 8:
+            parts = [f"{column} BETWEEN %s AND %s"] * len(ranges)
+            params = []
+            for first, last in ranges:
+                params += [first * self.divisor, (last + 1) * self.divisor - 1]
+            return "(" + " OR ".join(parts) + ")", params
+        marks = ", ".join(["%s"] * len(self.prefixes))
+        return f"{column} / %s IN ({marks})", [self.divisor, *self.prefixes]
+
+
+@dataclass
 class Match:
     """A compiled query: every term anywhere, or every term in the title."""
 
@@ -37,6 +67,7 @@ class SQLiteIndex:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {KEYS} (item_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)"
         )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {KEYS}_key ON {KEYS} (key)")
         cursor.execute(
             f"CREATE TRIGGER IF NOT EXISTS {TABLE}_item_deleted AFTER DELETE ON bulletins_item "
             f"BEGIN DELETE FROM {TABLE} WHERE rowid = "
@@ -82,19 +113,19 @@ class SQLiteIndex:
         return Match(expression("{title body}"), expression("{title}"))
 
     def count(self, cursor, expression, scope):
-        sql, params, divisor = scope
+        condition, params = scope.sql("rowid")
         cursor.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid / %s IN ({sql})",
-            [expression, divisor, *params],
+            f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s AND {condition}",
+            [expression, *params],
         )
         return cursor.fetchone()[0]
 
     def keys(self, cursor, expression, scope, offset, limit):
-        sql, params, divisor = scope
+        condition, params = scope.sql("rowid")
         cursor.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid / %s IN ({sql}) "
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND {condition} "
             "ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [expression, divisor, *params, limit, offset],
+            [expression, *params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -171,19 +202,19 @@ class PostgresIndex:
         return f"({match.anywhere}) & !({match.in_title})"
 
     def count(self, cursor, expression, scope):
-        sql, params, divisor = scope
+        condition, params = scope.sql("key")
         cursor.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE document @@ %s::tsquery AND key / %s IN ({sql})",
-            [expression, divisor, *params],
+            f"SELECT count(*) FROM {TABLE} WHERE document @@ %s::tsquery AND {condition}",
+            [expression, *params],
         )
         return cursor.fetchone()[0]
 
     def keys(self, cursor, expression, scope, offset, limit):
-        sql, params, divisor = scope
+        condition, params = scope.sql("key")
         cursor.execute(
-            f"SELECT key FROM {TABLE} WHERE document @@ %s::tsquery AND key / %s IN ({sql}) "
+            f"SELECT key FROM {TABLE} WHERE document @@ %s::tsquery AND {condition} "
             "ORDER BY key DESC LIMIT %s OFFSET %s",
-            [expression, divisor, *params, limit, offset],
+            [expression, *params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
 
