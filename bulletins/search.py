@@ -86,15 +86,19 @@ def index_items(items):
     rows = Item.objects.filter(pk__in=ids).values_list(
         "pk", "title", "body", "position", "section__position", "section__issue__number"
     )
-    docs = [
-        Doc(
-            item_id=pk,
-            key=sort_key(number, section_position, position),
-            title=bigrams(normalize(title)),
-            body=bigrams(normalize(body)),
+    docs = []
+    for pk, title, body, position, section_position, number in rows:
+        title, body = normalize(title), normalize(body)
+        docs.append(
+            Doc(
+                item_id=pk,
+                key=sort_key(number, section_position, position),
+                title=title,
+                body=body,
+                title_tokens=bigrams(title),
+                body_tokens=bigrams(body),
+            )
         )
-        for pk, title, body, position, section_position, number in rows
-    ]
     with connection.cursor() as cursor:
         index = _index()
         index.delete(cursor, ids)
@@ -130,7 +134,7 @@ class SearchResults:
     def __init__(self, terms, *, issues, sections=None):
         self.terms = terms
         self._index = _index()
-        self._match = self._index.compile([_term_tokens(term) for term in terms])
+        self._match = self._index.compile({term: _term_tokens(term) for term in terms})
         if sections is not None:
             prefixes = sections.values_list("key_prefix", flat=True)
             self._scope = Scope(sorted(prefixes), SECTION_FACTOR)
@@ -162,7 +166,7 @@ class SearchResults:
             if len(keys) < limit:
                 keys += self._index.keys(
                     cursor,
-                    self._index.body_only(self._match),
+                    self._match.body_only,
                     self._scope,
                     max(0, offset - titles),
                     limit - len(keys),

@@ -14,8 +14,10 @@ KEYS = "bulletins_search_key"
 class Doc:
     item_id: int
     key: int
-    title: list  # bigram tokens
-    body: list
+    title: str  # normalised text
+    body: str
+    title_tokens: list  # its bigrams
+    body_tokens: list
 
 
 @dataclass
@@ -50,14 +52,42 @@ class Scope:
 
 @dataclass
 class Match:
-    """A compiled query: every term anywhere, or every term in the title."""
+    """A compiled query as SQL conditions with their parameters: every term anywhere, every
+    term in the title, and every term in the body but not all of them in the title."""
 
-    anywhere: str
-    in_title: str
+    anywhere: tuple
+    in_title: tuple
+    body_only: tuple
 
 
-class SQLiteIndex:
+class _KeyedIndex:
+    """What both indexes share: matches within a scope, counted or listed newest first."""
+
+    key_column = ""
+
+    def count(self, cursor, condition, scope):
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"SELECT count(*) FROM {TABLE} WHERE {where} AND {in_scope}", [*params, *scope_params]
+        )
+        return cursor.fetchone()[0]
+
+    def keys(self, cursor, condition, scope, offset, limit):
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"SELECT {self.key_column} FROM {TABLE} WHERE {where} AND {in_scope} "
+            f"ORDER BY {self.key_column} DESC LIMIT %s OFFSET %s",
+            [*params, *scope_params, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class SQLiteIndex(_KeyedIndex):
     """FTS5 table whose rowid is the sort key; a narrow table maps items to their keys."""
+
+    key_column = "rowid"
 
     def create(self, cursor):
         cursor.execute(
@@ -91,7 +121,7 @@ class SQLiteIndex:
         self.delete(cursor, [doc.item_id for doc in docs])
         cursor.executemany(
             f"INSERT INTO {TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-            [(doc.key, " ".join(doc.title), " ".join(doc.body)) for doc in docs],
+            [(doc.key, " ".join(doc.title_tokens), " ".join(doc.body_tokens)) for doc in docs],
         )
         cursor.executemany(
             f"INSERT INTO {KEYS} (item_id, key) VALUES (%s, %s)",
@@ -105,32 +135,18 @@ class SQLiteIndex:
     def compile(self, terms):
         def expression(columns):
             parts = []
-            for tokens, prefix in terms:
+            for tokens, prefix in terms.values():
                 phrase = f"{tokens[0]}*" if prefix else '"' + " ".join(tokens) + '"'
                 parts.append(f"{columns} : {phrase}")
             return " AND ".join(parts)
 
-        return Match(expression("{title body}"), expression("{title}"))
-
-    def count(self, cursor, expression, scope):
-        condition, params = scope.sql("rowid")
-        cursor.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s AND {condition}",
-            [expression, *params],
+        anywhere, in_title = expression("{title body}"), expression("{title}")
+        match = f"{TABLE} MATCH %s"
+        return Match(
+            (match, [anywhere]),
+            (match, [in_title]),
+            (match, [f"({anywhere}) NOT ({in_title})"]),
         )
-        return cursor.fetchone()[0]
-
-    def keys(self, cursor, expression, scope, offset, limit):
-        condition, params = scope.sql("rowid")
-        cursor.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND {condition} "
-            "ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [expression, *params, limit, offset],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-    def body_only(self, match):
-        return f"({match.anywhere}) NOT ({match.in_title})"
 
     def item_ids(self, cursor, keys):
         if not keys:
@@ -140,21 +156,30 @@ class SQLiteIndex:
         return dict(cursor.fetchall())
 
 
-class PostgresIndex:
-    """A table of (item, key, tsvector): title tokens weighted A, body D; GIN and key indexes.
+class PostgresIndex(_KeyedIndex):
+    """Rows of (item, key, bigram tsvector, title tsvector, folded text) with GIN indexes.
 
-    Bigram i sits at position i, so a term is a phrase query (b1 <-> b2 <-> ...); a gap keeps
-    phrases from running from the title into the body.
+    The document's tsvector holds bigrams without positions, so GIN answers a term's bigrams
+    exactly without reading rows back; a term of three or more characters is then confirmed
+    with strpos() on the folded text, which also keeps "abc" from matching "ab … bc". The
+    small title tsvector keeps positions for phrase matching, to rank title matches first.
     """
+
+    key_column = "key"
 
     def create(self, cursor):
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             "item_id bigint PRIMARY KEY REFERENCES bulletins_item (id) ON DELETE CASCADE, "
-            "key bigint NOT NULL, document tsvector NOT NULL)"
+            "key bigint NOT NULL, document tsvector NOT NULL, title_document tsvector NOT NULL, "
+            "folded text NOT NULL)"
         )
+        cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN folded SET STORAGE EXTERNAL")
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} USING GIN (title_document)"
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key)")
 
@@ -162,14 +187,10 @@ class PostgresIndex:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
     @staticmethod
-    def _vector(doc):
+    def _title_vector(tokens):
         positions = {}
-        offset = 1
-        for tokens, weight in ((doc.title, "A"), (doc.body, "D")):
-            for index, token in enumerate(tokens):
-                position = min(offset + index, 16383)  # tsvector's largest position
-                positions.setdefault(token, []).append(f"{position}{weight}")
-            offset += len(tokens) + 1
+        for index, token in enumerate(tokens[:16383], start=1):  # tsvector's largest position
+            positions.setdefault(token, []).append(str(index))
         return " ".join(f"{token}:{','.join(spots)}" for token, spots in positions.items())
 
     def delete(self, cursor, item_ids):
@@ -177,46 +198,47 @@ class PostgresIndex:
 
     def write(self, cursor, docs):
         cursor.executemany(
-            f"INSERT INTO {TABLE} (item_id, key, document) VALUES (%s, %s, %s::tsvector) "
-            "ON CONFLICT (item_id) DO UPDATE SET key = EXCLUDED.key, document = EXCLUDED.document",
-            [(doc.item_id, doc.key, self._vector(doc)) for doc in docs],
+            f"INSERT INTO {TABLE} (item_id, key, document, title_document, folded) "
+            "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s) ON CONFLICT (item_id) DO UPDATE "
+            "SET key = EXCLUDED.key, document = EXCLUDED.document, "
+            "title_document = EXCLUDED.title_document, folded = EXCLUDED.folded",
+            [
+                (
+                    doc.item_id,
+                    doc.key,
+                    " ".join(set(doc.title_tokens) | set(doc.body_tokens)),
+                    self._title_vector(doc.title_tokens),
+                    f"{doc.title}\x01{doc.body}",
+                )
+                for doc in docs
+            ],
         )
 
     def clear(self, cursor):
         cursor.execute(f"DELETE FROM {TABLE}")
 
     def compile(self, terms):
-        def expression(weight):
-            parts = []
-            for tokens, prefix in terms:
-                if prefix:
-                    parts.append(f"{tokens[0]}:*{weight}")
-                else:
-                    suffix = f":{weight}" if weight else ""
-                    parts.append("(" + " <-> ".join(t + suffix for t in tokens) + ")")
-            return " & ".join(parts)
-
-        return Match(expression(""), expression("A"))
-
-    def body_only(self, match):
-        return f"({match.anywhere}) & !({match.in_title})"
-
-    def count(self, cursor, expression, scope):
-        condition, params = scope.sql("key")
-        cursor.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE document @@ %s::tsquery AND {condition}",
-            [expression, *params],
+        lexemes, phrases, confirm = [], [], []
+        for term, (tokens, prefix) in terms.items():
+            if prefix:
+                lexemes.append(f"{tokens[0]}:*")
+                phrases.append(f"{tokens[0]}:*")
+            else:
+                lexemes += tokens
+                phrases.append("(" + " <-> ".join(tokens) + ")")
+                if len(tokens) > 1:
+                    confirm.append(term)
+        anywhere = " AND ".join(
+            ["document @@ %s::tsquery"] + ["strpos(folded, %s) > 0"] * len(confirm)
         )
-        return cursor.fetchone()[0]
-
-    def keys(self, cursor, expression, scope, offset, limit):
-        condition, params = scope.sql("key")
-        cursor.execute(
-            f"SELECT key FROM {TABLE} WHERE document @@ %s::tsquery AND {condition} "
-            "ORDER BY key DESC LIMIT %s OFFSET %s",
-            [expression, *params, limit, offset],
+        anywhere_params = [" & ".join(lexemes), *confirm]
+        in_title = "title_document @@ %s::tsquery"
+        in_title_params = [" & ".join(phrases)]
+        return Match(
+            (anywhere, anywhere_params),
+            (in_title, in_title_params),
+            (f"{anywhere} AND NOT {in_title}", [*anywhere_params, *in_title_params]),
         )
-        return [row[0] for row in cursor.fetchall()]
 
     def item_ids(self, cursor, keys):
         if not keys:

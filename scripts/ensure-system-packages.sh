@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs when they are missing:
-# gettext (to compile translations) and, with --postgres, PostgreSQL 15.
+# gettext (to compile translations); with --postgres, PostgreSQL 15; with --browser, Chromium
+# (the browser tests drive Debian's chromium with Playwright; no browser is downloaded).
 set -euo pipefail
 
 need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
-if [ "${1:-}" = "--postgres" ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
-  need+=(postgresql-15)
-fi
+for option in "$@"; do
+  case "$option" in
+    --postgres) [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15) ;;
+    --browser) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+  esac
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "Installing Debian packages: ${need[*]}"
