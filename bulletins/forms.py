@@ -86,14 +86,16 @@ class PositionedFormSet(NestedInlineFormSet):
             and form.cleaned_data
             and not self._should_delete_form(form)
         ]
-        taken = [f.cleaned_data["position"] for f in kept if f.cleaned_data.get("position")]
+        taken = [
+            f.cleaned_data["position"] for f in kept if f.cleaned_data.get("position") is not None
+        ]
         duplicates = {p for p in taken if taken.count(p) > 1}
         for form in kept:
             if form.cleaned_data.get("position") in duplicates:
                 form.add_error("position", _("Two rows have this position; give each its own."))
         next_position = max(taken, default=0) + 1
         for form in kept:
-            if not form.cleaned_data.get("position"):
+            if form.cleaned_data.get("position") is None:
                 form.cleaned_data["position"] = next_position
                 form.instance.position = next_position
                 next_position += 1

@@ -42,7 +42,7 @@ def browser_page(monkeypatch):
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 3600})  # every row in view
         yield page
         browser.close()
 
