@@ -73,7 +73,8 @@ class _KeyedIndex:
         )
         return cursor.fetchone()[0]
 
-    def keys(self, cursor, condition, scope, offset, limit):
+    def keys(self, cursor, condition, scope, offset, limit, *, sparse=True):
+        """Keys of matches, newest first. `sparse` says few rows match (see PostgresIndex)."""
         where, params = condition
         in_scope, scope_params = scope.sql(self.key_column)
         cursor.execute(
@@ -147,6 +148,12 @@ class SQLiteIndex(_KeyedIndex):
             (match, [in_title]),
             (match, [f"({anywhere}) NOT ({in_title})"]),
         )
+
+    def begin_rebuild(self, cursor):
+        pass
+
+    def end_rebuild(self, cursor):
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
     def item_ids(self, cursor, keys):
         if not keys:
@@ -239,6 +246,31 @@ class PostgresIndex(_KeyedIndex):
             (in_title, in_title_params),
             (f"{anywhere} AND NOT {in_title}", [*anywhere_params, *in_title_params]),
         )
+
+    def keys(self, cursor, condition, scope, offset, limit, *, sparse=True):
+        """Collect sparse matches from the GIN index first, then order them.
+
+        Left to itself the planner may walk the key index newest first and test every row,
+        which reads each row's document back: fine when most rows match, slow when few do.
+        """
+        if not sparse:
+            return super().keys(cursor, condition, scope, offset, limit)
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"WITH matches AS MATERIALIZED (SELECT key FROM {TABLE} WHERE {where} AND {in_scope}) "
+            "SELECT key FROM matches ORDER BY key DESC LIMIT %s OFFSET %s",
+            [*params, *scope_params, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def begin_rebuild(self, cursor):
+        cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_document")
+        cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_title")
+
+    def end_rebuild(self, cursor):
+        self.create(cursor)
+        cursor.execute(f"ANALYZE {TABLE}")
 
     def item_ids(self, cursor, keys):
         if not keys:
