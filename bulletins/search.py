@@ -20,11 +20,12 @@ are conditions on that key, answered from the small issue and section tables.
 
 import re
 import unicodedata
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
-from .search_backends import Doc, Scope, index_for
+from .search_backends import Doc, Scope, bigrams, gram, index_for, long_grams
 
 _WHITESPACE = re.compile(r"\s+")
 ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
@@ -44,27 +45,10 @@ def query_terms(query):
     return list(dict.fromkeys(term for term in terms if term))
 
 
-class _HexCache(dict):
-    def __missing__(self, char):
-        value = self[char] = format(ord(char), "x")
-        return value
-
-
-_HEX = _HexCache()
-_END = "0"  # stands for the end of the text: every character starts a bigram
-
-
-def bigrams(folded):
-    """Tokens of the overlapping character pairs, the last character paired with the end."""
-    codes = [_HEX[char] for char in folded]
-    codes.append(_END)
-    return [f"b{first}x{second}" for first, second in zip(codes, codes[1:], strict=False)]
-
-
 def _term_tokens(term):
     """A term of one character is every bigram it starts (a prefix); else its bigrams."""
     if len(term) == 1:
-        return [f"b{_HEX[term]}x"], True
+        return [gram(term) + "x"], True
     return bigrams(term)[:-1], False
 
 
@@ -99,6 +83,7 @@ def index_items(items):
                 body=body,
                 title_tokens=bigrams(title),
                 body_tokens=bigrams(body),
+                long_grams=long_grams(title) | long_grams(body),
             )
         )
     with connection.cursor() as cursor:
@@ -148,9 +133,15 @@ class SearchResults:
             self._scope = Scope(_issue_numbers(issues), ISSUE_FACTOR)
         self._total = None
 
+    @contextmanager
+    def _cursor(self):
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._index.prepare(cursor)
+            yield cursor
+
     def count(self):
         if self._total is None:
-            with connection.cursor() as cursor:
+            with self._cursor() as cursor:
                 self._total = self._index.count(cursor, self._match.anywhere, self._scope)
         return self._total
 
@@ -164,7 +155,7 @@ class SearchResults:
         limit = (stop if stop is not None else self.count()) - offset
         if limit <= 0:
             return []
-        with connection.cursor() as cursor:
+        with self._cursor() as cursor:
             # Title matches first: fetch as many as the window needs; fewer means all of them.
             wanted = offset + limit
             keys = self._index.keys(cursor, self._match.in_title, self._scope, 0, wanted)
