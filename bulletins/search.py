@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
-from .search_backends import Doc, Scope, bigrams, gram, index_for, long_grams
+from .search_backends import Doc, Scope, bigrams, gram, index_for
 
 _WHITESPACE = re.compile(r"\s+")
 ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
@@ -83,7 +83,6 @@ def index_items(items):
                 body=body,
                 title_tokens=bigrams(title),
                 body_tokens=bigrams(body),
-                long_grams=long_grams(title) | long_grams(body),
             )
         )
     with connection.cursor() as cursor:
@@ -99,6 +98,7 @@ def index_issue(issue):
     index_items(list(Item.objects.filter(section__issue=issue).only("pk")))
 
 
+@transaction.atomic
 def rebuild_index(batch_size=2000):
     """Empty the index and index every item again; return the number of items indexed."""
     from .models import Item
