@@ -204,7 +204,7 @@ class PostgresIndex(_KeyedIndex):
     def create(self, cursor):
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-            "item_id bigint PRIMARY KEY REFERENCES bulletins_item (id) ON DELETE CASCADE, "
+            "item_id bigint PRIMARY KEY, "
             "key bigint NOT NULL, document tsvector NOT NULL, title_document tsvector NOT NULL, "
             "folded text NOT NULL)"
         )
@@ -219,9 +219,27 @@ class PostgresIndex(_KeyedIndex):
             f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} USING GIN (title_document)"
         )
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key)")
+        # Rows follow their items out, by triggers rather than a foreign key, so that Django's
+        # flush (TRUNCATE of its own tables) still works.
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF TG_OP = 'TRUNCATE' THEN TRUNCATE {TABLE}; "
+            f"ELSE DELETE FROM {TABLE} WHERE item_id = OLD.id; END IF; RETURN NULL; END $$"
+        )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_deleted ON bulletins_item")
+        cursor.execute(
+            f"CREATE TRIGGER {TABLE}_item_deleted AFTER DELETE ON bulletins_item "
+            f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_forget()"
+        )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_truncated ON bulletins_item")
+        cursor.execute(
+            f"CREATE TRIGGER {TABLE}_item_truncated AFTER TRUNCATE ON bulletins_item "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()"
+        )
 
     def drop(self, cursor):
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_forget() CASCADE")
 
     @staticmethod
     def _title_vector(tokens):

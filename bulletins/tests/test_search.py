@@ -226,3 +226,12 @@ def test_search_page_costs_the_same_queries_for_few_or_many_results(client):
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"q": "芯片"})
     assert len(few) == len(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushing_the_database_empties_the_index_too():
+    make_issue(sections=[("S", 2)])
+    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
+        assert cursor.fetchone()[0] == 0
