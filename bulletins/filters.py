@@ -1,6 +1,7 @@
 """Reader-facing filters: a search query combined with section, issue number and date range."""
 
 import django_filters
+from django import forms
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
@@ -44,10 +45,16 @@ class ItemFilter(django_filters.FilterSet):
         field_name="section__issue__number", label=_("Issue number"), min_value=1
     )
     date_from = django_filters.DateFilter(
-        field_name="section__issue__issue_date", lookup_expr="gte", label=_("From")
+        field_name="section__issue__issue_date",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="section__issue__issue_date", lookup_expr="lte", label=_("To")
+        field_name="section__issue__issue_date",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

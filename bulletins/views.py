@@ -82,6 +82,7 @@ def _page(request, queryset, size):
 def _with_snippets(items, terms):
     for item in items:
         item.snippet = snippet(item.body, terms) if terms else None
+        item.title_parts = snippet(item.title, terms, radius=len(item.title)) if terms else None
     return items
 
 

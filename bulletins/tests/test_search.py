@@ -142,6 +142,8 @@ def test_search_page_highlights_the_match_in_a_snippet(client, sample_issue):
     html = response.content.decode()
     assert "<mark>路透社</mark>" in html
     assert "英伟达切入 300 亿美元的定制芯片市场" in html
+    title_hit = client.get(reverse("bulletins:search"), {"q": "英伟达"}).content.decode()
+    assert "<mark>英伟达</mark>切入 300 亿美元的定制芯片市场" in title_hit
     assert "找到 1 条新闻" in html
 
 
@@ -169,7 +171,7 @@ def test_filters_combine_with_the_query(client, sample_issue):
 def test_section_archive_filters_by_query(client, sample_issue):
     url = reverse("bulletins:section_archive", args=["半导体行业一周要闻"])
     html = client.get(url, {"q": "英伟达"}).content.decode()
-    assert "英伟达切入 300 亿美元的定制芯片市场" in html
+    assert "<mark>英伟达</mark>切入 300 亿美元的定制芯片市场" in html
     assert "Arm 新产品可加速创建定制数据中心芯片" not in html
 
 
