@@ -246,3 +246,37 @@ def test_section_and_item_counts_stay_whole_after_failed_save(editor):
     assert editor.post(change_url(issue), data).status_code == 200
     assert Section.objects.count() == 2
     assert list(Item.objects.order_by("pk").values_list("position", flat=True)) == [1, 2, 1]
+
+
+def png_upload(name="chip.png"):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_an_image_needs_a_description_for_readers_who_cannot_see_it(editor):
+    data = new_issue_data(**{"sections-0-items-0-image": png_upload()})
+    response = editor.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "请为看不到图片的读者描述这张图片" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_an_item_image_is_shown_to_readers_with_its_description(editor, client):
+    data = new_issue_data(
+        status="published",
+        **{
+            "sections-0-items-0-image": png_upload(),
+            "sections-0-items-0-image_alt": "一块红色的芯片",
+        },
+    )
+    assert editor.post(ADD_URL, data).status_code == 302
+    item = Item.objects.get(title="某云服务配置错误致数据暴露")
+    assert item.image.name.endswith(".png")
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert f'<img src="{item.image.url}" alt="一块红色的芯片"' in html
