@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .filters import published_items
+from .filters import latest_published_section, published_items
 from .models import Issue, Section
 
 FEED_LENGTH = 20
@@ -50,11 +50,7 @@ class SectionFeed(Feed):
     description = gettext_lazy("This section's news from every issue, newest first.")
 
     def get_object(self, request, slug):
-        section = (
-            Section.objects.filter(slug=slug, issue__in=Issue.objects.published())
-            .order_by("-issue__number")
-            .first()
-        )
+        section = latest_published_section(slug)
         if section is None:
             raise Http404("No published section has this slug.")
         return section

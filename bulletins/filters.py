@@ -18,14 +18,20 @@ def published_items():
     )
 
 
+def published_sections():
+    """Sections of published issues, newest issue first."""
+    return Section.objects.filter(issue__in=Issue.objects.published()).order_by("-issue__number")
+
+
+def latest_published_section(slug):
+    """The newest readers can see of the sections with this slug (its title heads archives)."""
+    return published_sections().filter(slug=slug).first()
+
+
 def section_choices():
     """Slugs of sections that readers can see, each with its latest title."""
     seen = {}
-    rows = (
-        Section.objects.filter(issue__in=Issue.objects.published())
-        .order_by("-issue__number")
-        .values_list("slug", "title")
-    )
+    rows = published_sections().values_list("slug", "title")
     for slug, title in rows:
         seen.setdefault(slug, title)
     return sorted(seen.items(), key=lambda pair: pair[1])

@@ -3,8 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .filters import published_items
-from .models import Issue, Section
+from .filters import published_items, published_sections
+from .models import Issue
 
 
 class IssueSitemap(Sitemap):
@@ -37,10 +37,7 @@ class SectionArchiveSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        slugs = Section.objects.filter(issue__in=Issue.objects.published()).values_list(
-            "slug", flat=True
-        )
-        return sorted(set(slugs))
+        return sorted(set(published_sections().values_list("slug", flat=True)))
 
     def location(self, slug):
         return reverse("bulletins:section_archive", args=[slug])

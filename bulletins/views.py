@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from .filters import ItemFilter, SectionItemFilter, published_items
+from .filters import ItemFilter, SectionItemFilter, latest_published_section, published_items
 from .models import Issue, Item, Section
 from .search import snippet
 
@@ -92,7 +92,7 @@ def section_archive(request, slug):
     page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
     section = page.object_list[0].section if page.object_list else None
     if section is None:
-        section = Section.objects.filter(slug=slug, issue__in=Issue.objects.published()).first()
+        section = latest_published_section(slug)
         if section is None:
             raise Http404("No published section has this slug.")
     _with_snippets(page.object_list, filterset.terms)
