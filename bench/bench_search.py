@@ -22,7 +22,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bulletins.filters import ItemFilter, published_items  # noqa: E402
+from bulletins.filters import ItemFilter  # noqa: E402
 from bulletins.models import Issue, Item, Section  # noqa: E402
 from bulletins.search import rebuild_index  # noqa: E402
 
@@ -146,32 +146,40 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the items and index already in DATABASE_URL (to compare query changes)",
+    )
+    parser.add_argument("--per-query", action="store_true", help="print each query's median")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     vendor = connection.vendor
-    start = time.perf_counter()
-    generate(args.items)
-    elapsed = time.perf_counter() - start
-    print(f"[{vendor}] generated {Item.objects.count():,} items in {elapsed:.1f} s")
+    if not (args.reuse and Item.objects.exists()):
+        start = time.perf_counter()
+        generate(args.items)
+        elapsed = time.perf_counter() - start
+        print(f"[{vendor}] generated {Item.objects.count():,} items in {elapsed:.1f} s")
 
-    start = time.perf_counter()
-    with transaction.atomic():
-        indexed = rebuild_index()
-    print(f"[{vendor}] index build: {indexed:,} items in {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        with transaction.atomic():
+            indexed = rebuild_index()
+        print(f"[{vendor}] index build: {indexed:,} items in {time.perf_counter() - start:.1f} s")
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
     core, api = [], []
     client = Client()
-    hits = {}
+    hits, per_query = {}, {query: [] for query in QUERIES}
     for _ in range(args.repeat):
         for query in QUERIES:
             start = time.perf_counter()
-            results = ItemFilter({"q": query}, queryset=published_items()).results()
+            results = ItemFilter({"q": query}).results()
             hits[query] = results.count()
             list(results[:20])
             core.append((time.perf_counter() - start) * 1000)
+            per_query[query].append(core[-1])
             start = time.perf_counter()
             response = client.get("/api/items/", {"q": query})
             api.append((time.perf_counter() - start) * 1000)
@@ -186,6 +194,11 @@ def main():
         f"p50 {statistics.median(api):.1f} ms, p95 {percentile(api, 0.95):.1f} ms"
     )
     print(f"[{vendor}] hits per query: " + ", ".join(f"{q}={n}" for q, n in hits.items()))
+    if args.per_query:
+        for query, times in per_query.items():
+            print(
+                f"  {query!r:>12}  {hits[query]:>6} hits  median {statistics.median(times):6.1f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,11 @@ def section_choices():
 
 
 class ItemFilter(django_filters.FilterSet):
-    """Filter published items; with a query, rank them by search (see `results`)."""
+    """Filter published items; with a query, rank them by search (see `results`).
+
+    Whatever queryset it is given, it only ever lists published items: `qs` starts from
+    `published_items()`, built when a listing needs it (a search answers from its index).
+    """
 
     q = django_filters.CharFilter(method="filter_query", label=_("Search"), max_length=200)
     section = django_filters.ChoiceFilter(
@@ -78,13 +82,22 @@ class ItemFilter(django_filters.FilterSet):
     def filter_query(self, queryset, name, value):
         return queryset  # the query ranks through the search index: see results()
 
+    @property
+    def qs(self):
+        """Published items that pass the filters, unranked (see `results`)."""
+        if not hasattr(self, "_qs"):
+            items = published_items()
+            if self.fixed_section:
+                items = items.filter(section__slug=self.fixed_section)
+            self._qs = self.filter_queryset(items) if self.is_bound else items
+        return self._qs
+
     def results(self):
         """What readers see: search results when there is a query, else newest items first."""
-        if self.form.is_bound and not self.is_valid():
+        if self.is_bound and not self.is_valid():
             return Item.objects.none()
         if not self.terms:
-            items = self.qs if self.form.is_bound else self.queryset
-            return items.order_by(*READING_ORDER)
+            return self.qs.order_by(*READING_ORDER)
         data = self.form.cleaned_data
         issues = Issue.objects.published()
         if data.get("issue"):

@@ -72,6 +72,10 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-number"]
+        indexes = [
+            # Answers the publish rule from the index alone: every reader page asks it.
+            models.Index(fields=["status", "published_at", "number"], name="issue_published"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(number__gte=1), name="issue_number_positive"),
             models.UniqueConstraint(

@@ -135,6 +135,10 @@ class SearchResults:
 
     @contextmanager
     def _cursor(self):
+        if not self._index.needs_transaction:
+            with connection.cursor() as cursor:
+                yield cursor
+            return
         with transaction.atomic(), connection.cursor() as cursor:
             self._index.prepare(cursor)
             yield cursor
@@ -158,19 +162,18 @@ class SearchResults:
         with self._cursor() as cursor:
             # Title matches first: fetch as many as the window needs; fewer means all of them.
             wanted = offset + limit
-            keys = self._index.keys(cursor, self._match.in_title, self._scope, 0, wanted)
-            titles, keys = len(keys), keys[offset:]
-            if len(keys) < limit:
-                keys += self._index.keys(
+            hits = self._index.hits(cursor, self._match.in_title, self._scope, 0, wanted)
+            titles, hits = len(hits), hits[offset:]
+            if len(hits) < limit:
+                hits += self._index.hits(
                     cursor,
                     self._match.body_only,
                     self._scope,
                     max(0, offset - titles),
-                    limit - len(keys),
+                    limit - len(hits),
                     sparse=self.count() < DENSE_MATCHES,
                 )
-            item_ids = self._index.item_ids(cursor, keys)
-        return _items_in_order([item_ids[key] for key in keys if key in item_ids])
+        return _items_in_order([item_id for _key, item_id in hits])
 
 
 def _issue_numbers(issues):

@@ -95,16 +95,16 @@ class _KeyedIndex:
         )
         return cursor.fetchone()[0]
 
-    def keys(self, cursor, condition, scope, offset, limit, *, sparse=True):
-        """Keys of matches, newest first. `sparse` says few rows match (see PostgresIndex)."""
+    needs_transaction = False  # whether prepare() sets something for one transaction
+
+    def hits(self, cursor, condition, scope, offset, limit, *, sparse=True):
+        """(key, item id) of matches, newest first. `sparse`: few rows match (see PostgresIndex)."""
         where, params = condition
         in_scope, scope_params = scope.sql(self.key_column)
         cursor.execute(
-            f"SELECT {self.key_column} FROM {TABLE} WHERE {where} AND {in_scope} "
-            f"ORDER BY {self.key_column} DESC LIMIT %s OFFSET %s",
-            [*params, *scope_params, limit, offset],
+            self.newest_first(f"{where} AND {in_scope}"), [*params, *scope_params, limit, offset]
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 class SQLiteIndex(_KeyedIndex):
@@ -180,12 +180,14 @@ class SQLiteIndex(_KeyedIndex):
     def end_rebuild(self, cursor):
         cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
-    def item_ids(self, cursor, keys):
-        if not keys:
-            return {}
-        marks = ", ".join(["%s"] * len(keys))
-        cursor.execute(f"SELECT key, item_id FROM {KEYS} WHERE key IN ({marks})", keys)
-        return dict(cursor.fetchall())
+    @staticmethod
+    def newest_first(where):
+        """A page of matching rowids, newest first, then the items they stand for."""
+        page = f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        return (
+            f"SELECT page.rowid, {KEYS}.item_id FROM ({page}) AS page "
+            f"JOIN {KEYS} ON {KEYS}.key = page.rowid ORDER BY page.rowid DESC"
+        )
 
 
 class PostgresIndex(_KeyedIndex):
@@ -295,22 +297,31 @@ class PostgresIndex(_KeyedIndex):
             (f"{anywhere} AND NOT {in_title}", [*anywhere_params, *in_title_params]),
         )
 
-    def keys(self, cursor, condition, scope, offset, limit, *, sparse=True):
+    needs_transaction = True
+
+    @staticmethod
+    def newest_first(where):
+        return (
+            f"SELECT key, item_id FROM {TABLE} WHERE {where} ORDER BY key DESC LIMIT %s OFFSET %s"
+        )
+
+    def hits(self, cursor, condition, scope, offset, limit, *, sparse=True):
         """Collect sparse matches from the GIN index first, then order them.
 
         Left to itself the planner may walk the key index newest first and test every row,
         which reads each row's document back: fine when most rows match, slow when few do.
         """
         if not sparse:
-            return super().keys(cursor, condition, scope, offset, limit)
+            return super().hits(cursor, condition, scope, offset, limit)
         where, params = condition
         in_scope, scope_params = scope.sql(self.key_column)
         cursor.execute(
-            f"WITH matches AS MATERIALIZED (SELECT key FROM {TABLE} WHERE {where} AND {in_scope}) "
-            "SELECT key FROM matches ORDER BY key DESC LIMIT %s OFFSET %s",
+            f"WITH matches AS MATERIALIZED (SELECT key, item_id FROM {TABLE} "
+            f"WHERE {where} AND {in_scope}) "
+            "SELECT key, item_id FROM matches ORDER BY key DESC LIMIT %s OFFSET %s",
             [*params, *scope_params, limit, offset],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
     def prepare(self, cursor):
         """Make the planner answer from the indexes: it prices reading documents back too low.
@@ -328,12 +339,6 @@ class PostgresIndex(_KeyedIndex):
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         self.create(cursor)
         cursor.execute(f"ANALYZE {TABLE}")
-
-    def item_ids(self, cursor, keys):
-        if not keys:
-            return {}
-        cursor.execute(f"SELECT key, item_id FROM {TABLE} WHERE key = ANY(%s)", [keys])
-        return dict(cursor.fetchall())
 
 
 def index_for(vendor):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from .filters import ItemFilter, SectionItemFilter, latest_published_section, published_items
+from .filters import ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, Item, Section
 from .search import snippet
 
@@ -87,8 +87,7 @@ def _with_snippets(items, terms):
 
 
 def section_archive(request, slug):
-    base = published_items().filter(section__slug=slug)
-    filterset = SectionItemFilter(request.GET or None, queryset=base, slug=slug)
+    filterset = SectionItemFilter(request.GET or None, slug=slug)
     page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
     section = page.object_list[0].section if page.object_list else None
     if section is None:
@@ -101,7 +100,7 @@ def section_archive(request, slug):
 
 
 def search_page(request):
-    filterset = ItemFilter(request.GET or None, queryset=published_items())
+    filterset = ItemFilter(request.GET or None)
     page = None
     if filterset.terms:
         page = _page(request, filterset.results(), settings.SEARCH_PAGE_SIZE)
