@@ -6,6 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# A news item is a few hundred to a few thousand characters. The cap keeps every body within
+# what PostgreSQL's search index can hold for one item (a tsvector of at most 1 MB).
+BODY_MAX_LENGTH = 20_000
+
 
 class IssueQuerySet(models.QuerySet):
     def published(self):
@@ -199,6 +203,7 @@ class Item(models.Model):
     )
     body = models.TextField(
         _("body"),
+        max_length=BODY_MAX_LENGTH,
         help_text=_("Plain text. Start each paragraph on a new line."),
     )
     source = models.CharField(

@@ -1,17 +1,18 @@
 """Chinese-aware search over item titles and bodies, from an index, on SQLite and PostgreSQL.
 
-Chinese has no spaces between words, so the text is indexed as overlapping character bigrams
-(what Lucene's CJK analyzer does), and a query term is looked up as the phrase of its bigrams:
-substring semantics, for any word, including ones no dictionary knows.
+Chinese has no spaces between words, so the text is indexed as overlapping character n-grams
+(what Lucene's CJK analyzer does with bigrams), and a query term is looked up by the n-grams it
+is made of: substring semantics, for any word, including ones no dictionary knows.
 
 Text and query are compared after NFKC normalisation, case folding and removal of white space,
 so "gemma" finds Gemma, "wi-fi" finds Wi-Fi, and words the legacy import reflowed across line
 breaks are found whole. Several space-separated terms must all appear.
 
-Each bigram becomes an ASCII token ("b4e2dx6587") so that SQLite FTS5's unicode61 tokenizer and
+Each n-gram becomes an ASCII token ("b4e2dx6587") so that SQLite FTS5's unicode61 tokenizer and
 PostgreSQL's tsvector take it as one word, punctuation included: "5g-a" is found only where those
-four characters stand together. The last character of a text is paired with an end mark, so
-every character starts a bigram and a one-character query is a prefix query ("b4e2dx*").
+four characters stand together. SQLite keeps positions, so bigrams serve every term; PostgreSQL's
+GIN keeps none, so it indexes 4-grams, which answer terms of up to four characters exactly
+(see `search_backends`).
 
 Index rows are keyed by reading order — issue number, section position, item position — so
 the newest matches come first straight from the index, and the publish rule and the filters
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 
-from .search_backends import Doc, Scope, bigrams, gram, index_for
+from .search_backends import Doc, Scope, index_for
 
 _WHITESPACE = re.compile(r"\s+")
 ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
@@ -43,13 +44,6 @@ def query_terms(query):
     """Split a reader's query into normalised terms; empty terms are dropped."""
     terms = [normalize(term) for term in _WHITESPACE.split(query or "")]
     return list(dict.fromkeys(term for term in terms if term))
-
-
-def _term_tokens(term):
-    """A term of one character is every bigram it starts (a prefix); else its bigrams."""
-    if len(term) == 1:
-        return [gram(term) + "x"], True
-    return bigrams(term)[:-1], False
 
 
 def sort_key(issue_number, section_position, item_position):
@@ -74,15 +68,12 @@ def index_items(items):
     )
     docs = []
     for pk, title, body, position, section_position, number in rows:
-        title, body = normalize(title), normalize(body)
         docs.append(
             Doc(
                 item_id=pk,
                 key=sort_key(number, section_position, position),
-                title=title,
-                body=body,
-                title_tokens=bigrams(title),
-                body_tokens=bigrams(body),
+                title=normalize(title),
+                body=normalize(body),
             )
         )
     with connection.cursor() as cursor:
@@ -125,7 +116,7 @@ class SearchResults:
     def __init__(self, terms, *, issues, sections=None):
         self.terms = terms
         self._index = _index()
-        self._match = self._index.compile({term: _term_tokens(term) for term in terms})
+        self._match = self._index.compile(terms)
         if sections is not None:
             prefixes = sections.values_list("key_prefix", flat=True)
             self._scope = Scope(sorted(prefixes), SECTION_FACTOR)

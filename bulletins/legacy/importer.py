@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import Issue, Item, Section
+from ..models import BODY_MAX_LENGTH, Issue, Item, Section
 from ..search import index_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
@@ -96,6 +96,20 @@ def next_free_number():
 @transaction.atomic
 def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=None, existing=None):
     """Create a draft issue from a parsed file, or replace the content of `existing`."""
+    for parsed_section in parsed.sections:
+        for parsed_item in parsed_section.items:
+            if len(parsed_item.body) > BODY_MAX_LENGTH:
+                raise LegacyImportError(
+                    _(
+                        "the item “%(title)s” has %(length)d characters, more than the "
+                        "%(limit)d an item may have: check where the file splits its items"
+                    )
+                    % {
+                        "title": parsed_item.title,
+                        "length": len(parsed_item.body),
+                        "limit": BODY_MAX_LENGTH,
+                    }
+                )
     if existing is None:
         number = number or next_free_number()
         if Issue.objects.filter(number=number).exists():

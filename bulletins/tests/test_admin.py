@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from bulletins.models import Issue, Item, Section
+from bulletins.models import BODY_MAX_LENGTH, Issue, Item, Section
 
 from .admin_forms import form_data
 from .factories import make_issue
@@ -153,6 +153,14 @@ def test_missing_titles_and_bodies_are_clear_form_errors(editor, field, message)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Issue.objects.exists() and not Item.objects.exists()
+
+
+def test_a_body_over_the_length_limit_is_a_clear_form_error(editor):
+    body = "很长的正文。" * (BODY_MAX_LENGTH // 6 + 1)
+    response = editor.post(ADD_URL, new_issue_data(**{"sections-0-items-0-body": body}))
+    assert response.status_code == 200
+    assert f"不超过 {BODY_MAX_LENGTH} 字符" in response.content.decode()
+    assert not Issue.objects.exists()
 
 
 def test_duplicate_issue_number_is_a_clear_form_error(editor):

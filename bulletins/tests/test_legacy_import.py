@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bulletins.legacy import parse_legacy
 from bulletins.legacy.exporter import issue_for_export, issue_to_dict, issue_to_text
-from bulletins.models import Issue, Item, Section
+from bulletins.models import BODY_MAX_LENGTH, Issue, Item, Section
 
 from .legacy_expected import SAMPLE_SECTIONS
 
@@ -165,6 +165,21 @@ def test_a_failure_while_saving_leaves_nothing_half_written(legacy_sample_path, 
     with pytest.raises(RuntimeError):
         import_legacy_file(legacy_sample_path)
     assert not Issue.objects.exists() and not Section.objects.exists()
+
+
+def test_an_item_too_long_to_keep_is_refused_and_nothing_is_written(tmp_path):
+    issue = Issue.objects.create(number=9, title="长稿")
+    section = Section.objects.create(issue=issue, position=1, title="安全行业一周要闻", slug="s")
+    body = "据悉，" + "这是一篇超长的稿件。" * (BODY_MAX_LENGTH // 10)
+    Item.objects.create(section=section, position=1, title="超长稿件", body=body)
+    path = tmp_path / "long.txt"
+    path.write_text(issue_to_text(issue_for_export(9)), encoding="utf-8")
+    issue.delete()
+
+    status, _, err = run("import_legacy", str(path))
+    assert status == 1
+    assert "超长稿件" in err and f"{BODY_MAX_LENGTH}" in err
+    assert not Issue.objects.exists() and not Item.objects.exists()
 
 
 @pytest.mark.parametrize(

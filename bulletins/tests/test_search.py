@@ -1,5 +1,6 @@
 """Search finds every published item that contains what the reader typed, and nothing else."""
 
+import random
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletins.legacy.importer import import_legacy_file
-from bulletins.models import Issue, Item
-from bulletins.search import rebuild_index
+from bulletins.models import BODY_MAX_LENGTH, Issue, Item
+from bulletins.search import index_items, rebuild_index
 
 from .factories import make_issue
 
@@ -135,6 +136,64 @@ def test_title_matches_come_first_then_newer_issues(client):
     rebuild_index()
     ids, _ = api_ids(client, q="台积电")
     assert ids == [new_title.id, old_title.id, new_body.id]
+
+
+@pytest.mark.parametrize(
+    ("query", "decoy"),
+    [
+        ("台积电", "台积公司与积电无关"),  # every bigram, apart
+        ("网络安全", "网络与络安、安全"),
+        ("人工智能芯片", "人工智能芯粒与智能芯片"),  # every 4-gram, apart
+        ("openai", "open-ai、penai 和 opena"),  # white space is folded away: not "open ai"
+    ],
+)
+def test_a_term_is_found_only_where_its_characters_stand_together(client, query, decoy):
+    issue = make_issue(number=1, sections=[("S", 0)])
+    section = issue.sections.get()
+    match = Item.objects.create(section=section, position=1, title="标题", body=f"据悉{query}。")
+    Item.objects.create(section=section, position=2, title=decoy, body=decoy)
+    rebuild_index()
+    assert api_ids(client, q=query)[0] == [match.id]
+
+
+def test_a_term_does_not_run_from_the_title_into_the_body(client):
+    issue = make_issue(number=1, sections=[("S", 0)])
+    section = issue.sections.get()
+    item = Item.objects.create(section=section, position=1, title="消息称台积", body="电子产品")
+    rebuild_index()
+    assert api_ids(client, q="台积电")[0] == []
+    assert api_ids(client, q="称台积")[0] == [item.id]  # at the end of the title
+    assert api_ids(client, q="品")[0] == [item.id]  # the last character of the body
+
+
+def test_long_terms_rank_title_matches_first(client):
+    issue = make_issue(number=1, sections=[("S", 0)])
+    section = issue.sections.get()
+    in_body = Item.objects.create(
+        section=section, position=1, title="行业动态", body="多家厂商发布人工智能芯片。"
+    )
+    in_title = Item.objects.create(
+        section=section, position=2, title="人工智能芯片出货量增长", body="正文。"
+    )
+    rebuild_index()
+    assert api_ids(client, q="人工智能芯片")[0] == [in_title.id, in_body.id]
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        range(0x20000, 0x2A6DF),  # beyond the Basic Multilingual Plane: the longest tokens
+        range(0x21, 0x7F),  # ASCII: the most tokens per character
+    ],
+)
+def test_the_longest_body_an_item_may_have_is_indexed_and_found(client, alphabet):
+    rng = random.Random(7)
+    body = "".join(chr(rng.choice(alphabet)) for _ in range(BODY_MAX_LENGTH))
+    issue = make_issue(number=1, sections=[("S", 0)])
+    item = Item.objects.create(section=issue.sections.get(), position=1, title="长稿", body=body)
+    index_items([item])
+    assert api_ids(client, q=body[-9:])[0] == [item.id]
+    assert api_ids(client, q=body[10_000:10_003])[0] == [item.id]
 
 
 def test_search_page_highlights_the_match_in_a_snippet(client, sample_issue):

@@ -1,0 +1,135 @@
+"""The search index on each database: SQLite FTS5, or a PostgreSQL tsvector with GIN.
+
+Rows are keyed by the item's reading order (see `search.sort_key`), so newest-first results
+come straight from the index, and every filter is a condition on that key. Each index turns
+the folded text and the query terms into its own tokens: character n-grams written as ASCII
+words ("b4e2dx6587"), so that FTS5's unicode61 tokenizer and a tsvector take each as one word,
+punctuation included.
+"""
+
+from dataclasses import dataclass
+
+TABLE = "bulletins_search"
+KEYS = "bulletins_search_key"
+
+
+class _HexCache(dict):
+    def __missing__(self, char):
+        value = self[char] = format(ord(char), "x")
+        return value
+
+
+_HEX = _HexCache()
+END = "0"  # stands for the end of the text, so that every character starts an n-gram
+
+
+def gram(chars):
+    """The token of a run of characters: "b" and their code points in hex, joined by "x"."""
+    return "b" + "x".join(_HEX[char] for char in chars)
+
+
+def hex_codes(folded):
+    """The code points of the characters, in hex."""
+    return [_HEX[char] for char in folded]
+
+
+def ngrams(folded, size):
+    """Tokens of the runs of `size` characters starting at each character.
+
+    The last runs are cut short by the end of the text, which they mark with END: "ab" gives
+    "b61x62" and "b62x0" as bigrams.
+    """
+    codes = hex_codes(folded)
+    codes.append(END)
+    return ["b" + "x".join(codes[start : start + size]) for start in range(len(folded))]
+
+
+@dataclass
+class Doc:
+    item_id: int
+    key: int
+    title: str  # folded text (see `search.normalize`)
+    body: str
+
+
+@dataclass
+class Scope:
+    """Which keys readers may see: key // divisor must be one of `prefixes` (sorted)."""
+
+    prefixes: list
+    divisor: int
+
+    def sql(self, column):
+        """A condition on the key column: a few ranges when prefixes run on, else a list."""
+        if not self.prefixes:
+            return "0 = 1", []
+        ranges = []
+        if isinstance(self.prefixes, range):
+            ranges = [[self.prefixes.start, self.prefixes.stop - 1]]
+        else:
+            for prefix in self.prefixes:
+                if ranges and ranges[-1][1] == prefix - 1:
+                    ranges[-1][1] = prefix
+                else:
+                    ranges.append([prefix, prefix])
+        if len(ranges) <= 8:
+            parts = [f"{column} BETWEEN %s AND %s"] * len(ranges)
+            params = []
+            for first, last in ranges:
+                params += [first * self.divisor, (last + 1) * self.divisor - 1]
+            return "(" + " OR ".join(parts) + ")", params
+        marks = ", ".join(["%s"] * len(self.prefixes))
+        return f"{column} / %s IN ({marks})", [self.divisor, *self.prefixes]
+
+
+@dataclass
+class Match:
+    """A compiled query as SQL conditions with their parameters: every term anywhere, every
+    term in the title, and every term in the body but not all of them in the title."""
+
+    anywhere: tuple
+    in_title: tuple
+    body_only: tuple
+
+
+class KeyedIndex:
+    """What both indexes share: matches within a scope, counted or listed newest first."""
+
+    key_column = ""
+    needs_transaction = False  # whether prepare() sets something for one transaction
+
+    def count(self, cursor, condition, scope):
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"SELECT count(*) FROM {TABLE} WHERE {where} AND {in_scope}", [*params, *scope_params]
+        )
+        return cursor.fetchone()[0]
+
+    def hits(self, cursor, condition, scope, offset, limit, *, sparse=True):
+        """(key, item id) of matches, newest first. `sparse`: few rows match (see PostgresIndex)."""
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            self.newest_first(f"{where} AND {in_scope}"), [*params, *scope_params, limit, offset]
+        )
+        return cursor.fetchall()
+
+    def newest_first(self, where):
+        """SQL for a page (LIMIT %s OFFSET %s) of (key, item id) of the rows, newest first."""
+        raise NotImplementedError
+
+    def prepare(self, cursor):
+        pass
+
+
+def index_for(vendor):
+    if vendor == "postgresql":
+        from .postgres import PostgresIndex
+
+        return PostgresIndex()
+    if vendor == "sqlite":
+        from .sqlite import SQLiteIndex
+
+        return SQLiteIndex()
+    raise NotImplementedError(f"search has no index for {vendor}")

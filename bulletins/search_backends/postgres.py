@@ -1,0 +1,187 @@
+"""PostgreSQL: tsvectors of character 4-grams with GIN, answering most terms exactly.
+
+GIN keeps no positions, so a term must be one token to be answered from the index alone.
+Each character starts a 4-gram (cut short, with an end mark, at the end of the text): a term
+of four characters is one token, and a shorter one is a prefix of tokens ("台积电" is every
+4-gram that starts with it). Chinese words are mostly that short; Latin names are longer
+(Azure, RedCap, Wi-Fi7), so each ASCII character also starts an 8-gram. Any other term is
+looked up by all its 4-grams and confirmed with strpos() on the folded text.
+
+Measured over 100,000 generated items (bench/bench_search.py): bigrams confirmed by strpos()
+cost ~10 µs a candidate for every term of three characters or more (a 9,600-hit count took
+100 ms, 8 ms with 4-grams); trigrams still left four-character words to confirm; the RUM
+extension answers phrases from its index but is not in every PostgreSQL.
+"""
+
+from . import END, TABLE, KeyedIndex, Match, gram, hex_codes, ngrams
+
+GRAM = 4
+LONG_GRAM = 8  # started by ASCII characters only, marked "a" rather than "b"
+
+
+def grams(folded):
+    """The set of index tokens of a folded text: its 4-grams, and 8-grams at ASCII characters."""
+    codes = hex_codes(folded)
+    codes.append(END)
+    tokens = {"b" + "x".join(codes[start : start + GRAM]) for start in range(len(folded))}
+    if not folded.isascii():
+        starts = [start for start, char in enumerate(folded) if char.isascii()]
+    else:
+        starts = range(len(folded))
+    tokens.update("a" + "x".join(codes[start : start + LONG_GRAM]) for start in starts)
+    return tokens
+
+
+def _token_query(term):
+    """The tsquery of the tokens that contain `term`, and whether it needs confirming."""
+    if len(term) <= GRAM:
+        return (gram(term) if len(term) == GRAM else f"{gram(term)}x:*"), False
+    if term[0].isascii() and len(term) <= LONG_GRAM:
+        token = "a" + gram(term)[1:]
+        return (token if len(term) == LONG_GRAM else f"{token}x:*"), False
+    return " & ".join(ngrams(term, GRAM)[: len(term) - GRAM + 1]), True
+
+
+class PostgresIndex(KeyedIndex):
+    """Rows of (item, key, 4-gram tsvectors of the whole text and of the title, folded text)."""
+
+    key_column = "key"
+    needs_transaction = True
+
+    def create(self, cursor):
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            "item_id bigint PRIMARY KEY, key bigint NOT NULL, "
+            "document tsvector NOT NULL, title_document tsvector NOT NULL, "
+            "title text NOT NULL, body text NOT NULL)"
+        )
+        # Keep the table itself narrow: documents and texts live out of line (TOAST), so
+        # counting thousands of matches from the GIN index touches few pages.
+        cursor.execute(f"ALTER TABLE {TABLE} SET (toast_tuple_target = 128)")
+        cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN body SET STORAGE EXTERNAL")
+        cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN title SET STORAGE EXTERNAL")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} USING GIN (title_document)"
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_key ON {TABLE} (key)")
+        # Rows follow their items out, by triggers rather than a foreign key, so that Django's
+        # flush (TRUNCATE of its own tables) still works.
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF TG_OP = 'TRUNCATE' THEN TRUNCATE {TABLE}; "
+            f"ELSE DELETE FROM {TABLE} WHERE item_id = OLD.id; END IF; RETURN NULL; END $$"
+        )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_deleted ON bulletins_item")
+        cursor.execute(
+            f"CREATE TRIGGER {TABLE}_item_deleted AFTER DELETE ON bulletins_item "
+            f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_forget()"
+        )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_truncated ON bulletins_item")
+        cursor.execute(
+            f"CREATE TRIGGER {TABLE}_item_truncated AFTER TRUNCATE ON bulletins_item "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()"
+        )
+
+    def drop(self, cursor):
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_forget() CASCADE")
+
+    def delete(self, cursor, item_ids):
+        cursor.execute(f"DELETE FROM {TABLE} WHERE item_id = ANY(%s)", [list(item_ids)])
+
+    def write(self, cursor, docs):
+        rows = []
+        for doc in docs:
+            title_grams = grams(doc.title)
+            document = title_grams | grams(doc.body)
+            rows.append(
+                (
+                    doc.item_id,
+                    doc.key,
+                    " ".join(document),
+                    " ".join(title_grams),
+                    doc.title,
+                    doc.body,
+                )
+            )
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (item_id, key, document, title_document, title, body) "
+            "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s, %s) ON CONFLICT (item_id) DO UPDATE "
+            "SET key = EXCLUDED.key, document = EXCLUDED.document, "
+            "title_document = EXCLUDED.title_document, title = EXCLUDED.title, "
+            "body = EXCLUDED.body",
+            rows,
+        )
+
+    def clear(self, cursor):
+        cursor.execute(f"DELETE FROM {TABLE}")
+
+    def compile(self, terms):
+        queries, confirm = [], []
+        for term in terms:
+            query, unsure = _token_query(term)
+            queries.append(f"({query})")
+            if unsure:
+                confirm.append(term)  # its 4-grams could stand apart: "abcd … bcde"
+        tsquery = " & ".join(queries)
+        anywhere = " AND ".join(
+            ["document @@ %s::tsquery"]
+            + ["(strpos(title, %s) > 0 OR strpos(body, %s) > 0)"] * len(confirm)
+        )
+        anywhere_params = [tsquery] + [term for term in confirm for _ in range(2)]
+        in_title = " AND ".join(
+            ["title_document @@ %s::tsquery"] + ["strpos(title, %s) > 0"] * len(confirm)
+        )
+        in_title_params = [tsquery, *confirm]
+        # Body-only matches leave out the title matches as a set, found from the title's
+        # own index, rather than testing each row's title document, which is out of line.
+        body_only = f"{anywhere} AND key NOT IN (SELECT key FROM {TABLE} WHERE {in_title})"
+        return Match(
+            (anywhere, anywhere_params),
+            (in_title, in_title_params),
+            (body_only, [*anywhere_params, *in_title_params]),
+        )
+
+    @staticmethod
+    def newest_first(where):
+        return (
+            f"SELECT key, item_id FROM {TABLE} WHERE {where} ORDER BY key DESC LIMIT %s OFFSET %s"
+        )
+
+    def hits(self, cursor, condition, scope, offset, limit, *, sparse=True):
+        """Collect sparse matches from the GIN index first, then order them.
+
+        Left to itself the planner may walk the key index newest first and test every row,
+        which reads each row's document back: fine when most rows match, slow when few do.
+        """
+        if not sparse:
+            return super().hits(cursor, condition, scope, offset, limit)
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"WITH matches AS MATERIALIZED (SELECT key, item_id FROM {TABLE} "
+            f"WHERE {where} AND {in_scope}) "
+            "SELECT key, item_id FROM matches ORDER BY key DESC LIMIT %s OFFSET %s",
+            [*params, *scope_params, limit, offset],
+        )
+        return cursor.fetchall()
+
+    def prepare(self, cursor):
+        """Make the planner answer from the indexes: it prices reading documents back too low.
+
+        Call inside a transaction: SET LOCAL ends with it.
+        """
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    def begin_rebuild(self, cursor):
+        cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_document")
+        cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_title")
+
+    def end_rebuild(self, cursor):
+        # GIN builds far faster with room to sort its entries in memory.
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        self.create(cursor)
+        cursor.execute(f"ANALYZE {TABLE}")

@@ -1,0 +1,92 @@
+"""SQLite: an FTS5 table of character bigrams whose rowid is the sort key.
+
+A term is the phrase of its bigrams, which FTS5 answers exactly from its position lists; a
+one-character term is a prefix: every bigram it starts ("b4e2dx*").
+"""
+
+from . import KEYS, TABLE, KeyedIndex, Match, gram, ngrams
+
+
+def _phrase(term):
+    if len(term) == 1:
+        return f"{gram(term)}x*"
+    return '"' + " ".join(ngrams(term, 2)[:-1]) + '"'
+
+
+class SQLiteIndex(KeyedIndex):
+    """FTS5 table (title, body) keyed by rowid; a narrow table maps items to their keys."""
+
+    key_column = "rowid"
+
+    def create(self, cursor):
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} "
+            "USING fts5(title, body, tokenize='unicode61')"
+        )
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {KEYS} (item_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)"
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {KEYS}_key ON {KEYS} (key)")
+        cursor.execute(
+            f"CREATE TRIGGER IF NOT EXISTS {TABLE}_item_deleted AFTER DELETE ON bulletins_item "
+            f"BEGIN DELETE FROM {TABLE} WHERE rowid = "
+            f"(SELECT key FROM {KEYS} WHERE item_id = old.id); "
+            f"DELETE FROM {KEYS} WHERE item_id = old.id; END"
+        )
+
+    def drop(self, cursor):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_item_deleted")
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+
+    def delete(self, cursor, item_ids):
+        rows = [(item_id,) for item_id in item_ids]
+        cursor.executemany(
+            f"DELETE FROM {TABLE} WHERE rowid = (SELECT key FROM {KEYS} WHERE item_id = %s)", rows
+        )
+        cursor.executemany(f"DELETE FROM {KEYS} WHERE item_id = %s", rows)
+
+    def write(self, cursor, docs):
+        self.delete(cursor, [doc.item_id for doc in docs])
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
+            [
+                (doc.key, " ".join(ngrams(doc.title, 2)), " ".join(ngrams(doc.body, 2)))
+                for doc in docs
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {KEYS} (item_id, key) VALUES (%s, %s)",
+            [(doc.item_id, doc.key) for doc in docs],
+        )
+
+    def clear(self, cursor):
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {KEYS}")
+
+    def compile(self, terms):
+        def expression(columns):
+            return " AND ".join(f"{columns} : {_phrase(term)}" for term in terms)
+
+        anywhere, in_title = expression("{title body}"), expression("{title}")
+        match = f"{TABLE} MATCH %s"
+        return Match(
+            (match, [anywhere]),
+            (match, [in_title]),
+            (match, [f"({anywhere}) NOT ({in_title})"]),
+        )
+
+    @staticmethod
+    def newest_first(where):
+        """A page of matching rowids, newest first, then the items they stand for."""
+        page = f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        return (
+            f"SELECT page.rowid, {KEYS}.item_id FROM ({page}) AS page "
+            f"JOIN {KEYS} ON {KEYS}.key = page.rowid ORDER BY page.rowid DESC"
+        )
+
+    def begin_rebuild(self, cursor):
+        pass
+
+    def end_rebuild(self, cursor):
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
