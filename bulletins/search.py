@@ -24,7 +24,6 @@ import unicodedata
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
 
 from .search_backends import Doc, Scope, index_for
 
@@ -169,11 +168,15 @@ class SearchResults:
 
 def _issue_numbers(issues):
     """The sorted numbers of the issues in scope; one small query when they run on."""
-    span = issues.aggregate(low=Min("number"), high=Max("number"), count=Count("pk"))
-    if not span["count"]:
+    # The queryset's own SQL as a subquery: what aggregate() sends, at half its cost in Python.
+    sql, params = issues.order_by().values("number").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(number), max(number), count(*) FROM ({sql}) scope", params)
+        low, high, count = cursor.fetchone()
+    if not count:
         return []
-    if span["high"] - span["low"] + 1 == span["count"]:
-        return range(span["low"], span["high"] + 1)
+    if high - low + 1 == count:
+        return range(low, high + 1)
     return sorted(issues.values_list("number", flat=True))
 
 
