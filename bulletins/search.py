@@ -105,6 +105,16 @@ def rebuild_index(batch_size=2000):
     return len(ids)
 
 
+def tidy_index():
+    """Settle the index after a rebuild, outside any transaction: on PostgreSQL, VACUUM ANALYZE
+    it, so that the first searches neither set hint bits on every row nor plan from old figures.
+    """
+    if connection.in_atomic_block:
+        return  # VACUUM cannot run in a transaction; autovacuum will get there
+    with connection.cursor() as cursor:
+        _index().tidy(cursor)
+
+
 class SearchResults:
     """Items matching a query within a scope, ranked: title matches first, then newer issues.
 

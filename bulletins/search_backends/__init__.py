@@ -122,6 +122,9 @@ class KeyedIndex:
     def prepare(self, cursor):
         pass
 
+    def tidy(self, cursor):
+        pass
+
 
 def index_for(vendor):
     if vendor == "postgresql":

@@ -43,7 +43,7 @@ def _token_query(term):
 
 
 class PostgresIndex(KeyedIndex):
-    """Rows of (item, key, 4-gram tsvectors of the whole text and of the title, folded text)."""
+    """Rows of (item, key, token tsvectors of the whole text and of the title, folded texts)."""
 
     key_column = "key"
     needs_transaction = True
@@ -185,3 +185,6 @@ class PostgresIndex(KeyedIndex):
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         self.create(cursor)
         cursor.execute(f"ANALYZE {TABLE}")
+
+    def tidy(self, cursor):
+        cursor.execute(f"VACUUM ANALYZE {TABLE}")

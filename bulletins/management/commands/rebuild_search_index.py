@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from bulletins.search import rebuild_index
+from bulletins.search import rebuild_index, tidy_index
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         start = time.perf_counter()
         with transaction.atomic():
             count = rebuild_index()
+        tidy_index()
         self.stdout.write(
             self.style.SUCCESS(f"Indexed {count} items in {time.perf_counter() - start:.1f} s.")
         )
