@@ -13,33 +13,46 @@ cost ~10 µs a candidate for every term of three characters or more (a 9,600-hit
 extension answers phrases from its index but is not in every PostgreSQL.
 """
 
-from . import END, TABLE, KeyedIndex, Match, gram, hex_codes, ngrams
+from . import TABLE, KeyedIndex, Match
 
 GRAM = 4
 LONG_GRAM = 8  # started by ASCII characters only, marked "a" rather than "b"
+END = " "  # marks the end of the text; folded text has no white space
+
+
+def _quote(token):
+    """A lexeme as tsvector and tsquery input read it: quoted, so any character may be in it."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def grams(folded):
-    """The set of index tokens of a folded text: its 4-grams, and 8-grams at ASCII characters."""
-    codes = hex_codes(folded)
-    codes.append(END)
-    tokens = {"b" + "x".join(codes[start : start + GRAM]) for start in range(len(folded))}
+    """The set of index tokens of a folded text: its 4-grams, and 8-grams at ASCII characters.
+
+    A token is the characters themselves behind a mark of its kind ("b" or "a"), cut short with
+    END at the end of the text.
+    """
+    text = folded + END
+    tokens = {"b" + text[start : start + GRAM] for start in range(len(folded))}
     if not folded.isascii():
         starts = [start for start, char in enumerate(folded) if char.isascii()]
     else:
         starts = range(len(folded))
-    tokens.update("a" + "x".join(codes[start : start + LONG_GRAM]) for start in starts)
+    tokens.update("a" + text[start : start + LONG_GRAM] for start in starts)
     return tokens
+
+
+def document(tokens):
+    return " ".join(map(_quote, tokens))
 
 
 def _token_query(term):
     """The tsquery of the tokens that contain `term`, and whether it needs confirming."""
     if len(term) <= GRAM:
-        return (gram(term) if len(term) == GRAM else f"{gram(term)}x:*"), False
+        return _quote("b" + term) + ("" if len(term) == GRAM else ":*"), False
     if term[0].isascii() and len(term) <= LONG_GRAM:
-        token = "a" + gram(term)[1:]
-        return (token if len(term) == LONG_GRAM else f"{token}x:*"), False
-    return " & ".join(ngrams(term, GRAM)[: len(term) - GRAM + 1]), True
+        return _quote("a" + term) + ("" if len(term) == LONG_GRAM else ":*"), False
+    fours = [term[start : start + GRAM] for start in range(len(term) - GRAM + 1)]
+    return " & ".join(_quote("b" + four) for four in fours), True
 
 
 class PostgresIndex(KeyedIndex):
@@ -96,13 +109,13 @@ class PostgresIndex(KeyedIndex):
         rows = []
         for doc in docs:
             title_grams = grams(doc.title)
-            document = title_grams | grams(doc.body)
+            tokens = title_grams | grams(doc.body)
             rows.append(
                 (
                     doc.item_id,
                     doc.key,
-                    " ".join(document),
-                    " ".join(title_grams),
+                    document(tokens),
+                    document(title_grams),
                     doc.title,
                     doc.body,
                 )

@@ -156,6 +156,16 @@ def test_a_term_is_found_only_where_its_characters_stand_together(client, query,
     assert api_ids(client, q=query)[0] == [match.id]
 
 
+@pytest.mark.parametrize("query", ["O'Neil", "C:\\盘", "A&B", "(注)", "!:*", "a|b"])
+def test_quotes_backslashes_and_query_operators_are_searched_as_text(client, query):
+    issue = make_issue(number=1, sections=[("S", 0)])
+    section = issue.sections.get()
+    item = Item.objects.create(section=section, position=1, title="标题", body=f"原文写作{query}。")
+    Item.objects.create(section=section, position=2, title="标题", body="原文写作其他内容。")
+    rebuild_index()
+    assert api_ids(client, q=query)[0] == [item.id]
+
+
 def test_a_term_does_not_run_from_the_title_into_the_body(client):
     issue = make_issue(number=1, sections=[("S", 0)])
     section = issue.sections.get()
