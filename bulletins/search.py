@@ -8,11 +8,10 @@ Text and query are compared after NFKC normalisation, case folding and removal o
 so "gemma" finds Gemma, "wi-fi" finds Wi-Fi, and words the legacy import reflowed across line
 breaks are found whole. Several space-separated terms must all appear.
 
-Each n-gram becomes an ASCII token ("b4e2dx6587") so that SQLite FTS5's unicode61 tokenizer and
-PostgreSQL's tsvector take it as one word, punctuation included: "5g-a" is found only where those
-four characters stand together. SQLite keeps positions, so bigrams serve every term; PostgreSQL's
-GIN keeps none, so it indexes 4-grams, which answer terms of up to four characters exactly
-(see `search_backends`).
+Each n-gram is one token, punctuation included, so "5g-a" is found only where those four
+characters stand together. SQLite's FTS5 keeps positions, so bigrams serve every term there;
+PostgreSQL's GIN keeps none, so it indexes 4-grams (and 8-grams at Latin letters and digits),
+which answer most terms exactly (see `search_backends`).
 
 Index rows are keyed by reading order — issue number, section position, item position — so
 the newest matches come first straight from the index, and the publish rule and the filters

@@ -2,9 +2,7 @@
 
 Rows are keyed by the item's reading order (see `search.sort_key`), so newest-first results
 come straight from the index, and every filter is a condition on that key. Each index turns
-the folded text and the query terms into its own tokens: character n-grams written as ASCII
-words ("b4e2dx6587"), so that FTS5's unicode61 tokenizer and a tsvector take each as one word,
-punctuation included.
+the folded text and the query terms into its own tokens: character n-grams.
 """
 
 from dataclasses import dataclass

@@ -10,7 +10,9 @@ looked up by all its 4-grams and confirmed with strpos() on the folded text.
 Measured over 100,000 generated items (bench/bench_search.py): bigrams confirmed by strpos()
 cost ~10 µs a candidate for every term of three characters or more (a 9,600-hit count took
 100 ms, 8 ms with 4-grams); trigrams still left four-character words to confirm; the RUM
-extension answers phrases from its index but is not in every PostgreSQL.
+extension answers phrases from its index but needs a superuser to install it. The price of
+4-grams is size and write time: the index is about twice the bigram one, and an item takes
+about 1 ms more to index.
 """
 
 from . import TABLE, KeyedIndex, Match

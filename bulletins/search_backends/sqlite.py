@@ -1,7 +1,9 @@
 """SQLite: an FTS5 table of character bigrams whose rowid is the sort key.
 
 A term is the phrase of its bigrams, which FTS5 answers exactly from its position lists; a
-one-character term is a prefix: every bigram it starts ("b4e2dx*").
+one-character term is a prefix: every bigram it starts ("b4e2dx*"). Bigrams are written as
+ASCII words ("b4e2dx6587") so that the unicode61 tokenizer takes each as one word,
+punctuation included.
 """
 
 from . import KEYS, TABLE, KeyedIndex, Match, gram, ngrams
