@@ -11,37 +11,6 @@ TABLE = "bulletins_search"
 KEYS = "bulletins_search_key"
 
 
-class _HexCache(dict):
-    def __missing__(self, char):
-        value = self[char] = format(ord(char), "x")
-        return value
-
-
-_HEX = _HexCache()
-END = "0"  # stands for the end of the text, so that every character starts an n-gram
-
-
-def gram(chars):
-    """The token of a run of characters: "b" and their code points in hex, joined by "x"."""
-    return "b" + "x".join(_HEX[char] for char in chars)
-
-
-def hex_codes(folded):
-    """The code points of the characters, in hex."""
-    return [_HEX[char] for char in folded]
-
-
-def ngrams(folded, size):
-    """Tokens of the runs of `size` characters starting at each character.
-
-    The last runs are cut short by the end of the text, which they mark with END: "ab" gives
-    "b61x62" and "b62x0" as bigrams.
-    """
-    codes = hex_codes(folded)
-    codes.append(END)
-    return ["b" + "x".join(codes[start : start + size]) for start in range(len(folded))]
-
-
 @dataclass
 class Doc:
     item_id: int

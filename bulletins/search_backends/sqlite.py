@@ -6,13 +6,36 @@ ASCII words ("b4e2dx6587") so that the unicode61 tokenizer takes each as one wor
 punctuation included.
 """
 
-from . import KEYS, TABLE, KeyedIndex, Match, gram, ngrams
+from . import KEYS, TABLE, KeyedIndex, Match
+
+
+class _HexCache(dict):
+    def __missing__(self, char):
+        value = self[char] = format(ord(char), "x")
+        return value
+
+
+_HEX = _HexCache()
+END = "0"  # stands for the end of the text, so that every character starts an n-gram
+
+
+def gram(chars):
+    """The token of a run of characters: "b" and their code points in hex, joined by "x"."""
+    return "b" + "x".join(_HEX[char] for char in chars)
+
+
+def bigrams(folded):
+    """Tokens of the character pairs starting at each character, the last one paired with END:
+    "ab" gives "b61x62" and "b62x0"."""
+    codes = [_HEX[char] for char in folded]
+    codes.append(END)
+    return [f"b{first}x{second}" for first, second in zip(codes, codes[1:], strict=False)]
 
 
 def _phrase(term):
     if len(term) == 1:
         return f"{gram(term)}x*"
-    return '"' + " ".join(ngrams(term, 2)[:-1]) + '"'
+    return '"' + " ".join(bigrams(term)[:-1]) + '"'
 
 
 class SQLiteIndex(KeyedIndex):
@@ -52,10 +75,7 @@ class SQLiteIndex(KeyedIndex):
         self.delete(cursor, [doc.item_id for doc in docs])
         cursor.executemany(
             f"INSERT INTO {TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
-            [
-                (doc.key, " ".join(ngrams(doc.title, 2)), " ".join(ngrams(doc.body, 2)))
-                for doc in docs
-            ],
+            [(doc.key, " ".join(bigrams(doc.title)), " ".join(bigrams(doc.body))) for doc in docs],
         )
         cursor.executemany(
             f"INSERT INTO {KEYS} (item_id, key) VALUES (%s, %s)",
