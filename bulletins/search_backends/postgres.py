@@ -108,6 +108,7 @@ class PostgresIndex(KeyedIndex):
         cursor.execute(f"DELETE FROM {TABLE} WHERE item_id = ANY(%s)", [list(item_ids)])
 
     def write(self, cursor, docs):
+        """Add rows for items that have none (`search.index_items` deletes the old ones)."""
         rows = []
         for doc in docs:
             title_grams = grams(doc.title)
@@ -124,10 +125,7 @@ class PostgresIndex(KeyedIndex):
             )
         cursor.executemany(
             f"INSERT INTO {TABLE} (item_id, key, document, title_document, title, body) "
-            "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s, %s) ON CONFLICT (item_id) DO UPDATE "
-            "SET key = EXCLUDED.key, document = EXCLUDED.document, "
-            "title_document = EXCLUDED.title_document, title = EXCLUDED.title, "
-            "body = EXCLUDED.body",
+            "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s, %s)",
             rows,
         )
 
