@@ -20,7 +20,6 @@ are conditions on that key, answered from the small issue and section tables.
 
 import re
 import unicodedata
-from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -29,8 +28,6 @@ from .search_backends import Doc, Scope, index_for
 _WHITESPACE = re.compile(r"\s+")
 ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
 SECTION_FACTOR = 10**4
-# From this many matches on, reading the index newest first finds a page soonest.
-DENSE_MATCHES = 20_000
 
 
 def normalize(text):
@@ -117,9 +114,11 @@ def tidy_index():
 class SearchResults:
     """Items matching a query within a scope, ranked: title matches first, then newer issues.
 
-    A lazy sequence for Django's Paginator: `count()` and slices each cost a few queries
-    on the index, whatever the number of matches.
+    A lazy sequence for Django's Paginator: the count comes with the first WINDOW ranked
+    matches, in one statement, so a page within them costs no further search.
     """
+
+    WINDOW = 100  # the API's largest page
 
     def __init__(self, terms, *, issues, sections=None):
         self.terms = terms
@@ -131,21 +130,16 @@ class SearchResults:
         else:
             self._scope = Scope(_issue_numbers(issues), ISSUE_FACTOR)
         self._total = None
+        self._ranked = (0, 0, [])  # offset and size of the window fetched, its item ids
 
-    @contextmanager
-    def _cursor(self):
-        if not self._index.needs_transaction:
-            with connection.cursor() as cursor:
-                yield cursor
-            return
-        with transaction.atomic(), connection.cursor() as cursor:
-            self._index.prepare(cursor)
-            yield cursor
+    def _fetch(self, offset, limit):
+        with connection.cursor() as cursor:
+            self._total, ids = self._index.ranked(cursor, self._match, self._scope, offset, limit)
+        self._ranked = (offset, limit, ids)
 
     def count(self):
         if self._total is None:
-            with self._cursor() as cursor:
-                self._total = self._index.count(cursor, self._match.anywhere, self._scope)
+            self._fetch(0, self.WINDOW)
         return self._total
 
     def __len__(self):
@@ -158,21 +152,11 @@ class SearchResults:
         limit = (stop if stop is not None else self.count()) - offset
         if limit <= 0:
             return []
-        with self._cursor() as cursor:
-            # Title matches first: fetch as many as the window needs; fewer means all of them.
-            wanted = offset + limit
-            hits = self._index.hits(cursor, self._match.in_title, self._scope, 0, wanted)
-            titles, hits = len(hits), hits[offset:]
-            if len(hits) < limit:
-                hits += self._index.hits(
-                    cursor,
-                    self._match.body_only,
-                    self._scope,
-                    max(0, offset - titles),
-                    limit - len(hits),
-                    sparse=self.count() < DENSE_MATCHES,
-                )
-        return _items_in_order([item_id for _key, item_id in hits])
+        start, size, ids = self._ranked
+        if not (start <= offset and offset + limit <= start + size):
+            self._fetch(offset, limit)
+            start, size, ids = self._ranked
+        return _items_in_order(ids[offset - start : offset - start + limit])
 
 
 def _issue_numbers(issues):
@@ -192,7 +176,10 @@ def _issue_numbers(issues):
 def _items_in_order(ids):
     from .models import Item
 
-    items = Item.objects.select_related("section__issue").order_by().in_bulk(ids)
+    items = {
+        item.pk: item
+        for item in Item.objects.select_related("section__issue").filter(pk__in=ids).order_by()
+    }
     return [items[pk] for pk in ids if pk in items]
 
 

@@ -52,18 +52,32 @@ class Scope:
 @dataclass
 class Match:
     """A compiled query as SQL conditions with their parameters: every term anywhere, every
-    term in the title, and every term in the body but not all of them in the title."""
+    term in the title, and (where an index ranks with it) every term in the body but not all
+    of them in the title."""
 
     anywhere: tuple
     in_title: tuple
-    body_only: tuple
+    body_only: tuple | None = None
 
 
 class KeyedIndex:
-    """What both indexes share: matches within a scope, counted or listed newest first."""
+    """What both indexes share: matches within a scope, counted and ranked."""
 
     key_column = ""
-    needs_transaction = False  # whether prepare() sets something for one transaction
+
+    def ranked(self, cursor, match, scope, offset, limit):
+        """(number of matches, ids of the matches ranked offset to offset + limit).
+
+        Rank: title matches first, then body-only matches; newest first within each.
+        """
+        total = self.count(cursor, match.anywhere, scope)
+        hits = self.hits(cursor, match.in_title, scope, 0, offset + limit)
+        titles, hits = len(hits), hits[offset:]
+        if len(hits) < limit:
+            hits += self.hits(
+                cursor, match.body_only, scope, max(0, offset - titles), limit - len(hits)
+            )
+        return total, [item_id for _key, item_id in hits]
 
     def count(self, cursor, condition, scope):
         where, params = condition
@@ -73,8 +87,8 @@ class KeyedIndex:
         )
         return cursor.fetchone()[0]
 
-    def hits(self, cursor, condition, scope, offset, limit, *, sparse=True):
-        """(key, item id) of matches, newest first. `sparse`: few rows match (see PostgresIndex)."""
+    def hits(self, cursor, condition, scope, offset, limit):
+        """(key, item id) of matches, newest first."""
         where, params = condition
         in_scope, scope_params = scope.sql(self.key_column)
         cursor.execute(
@@ -85,9 +99,6 @@ class KeyedIndex:
     def newest_first(self, where):
         """SQL for a page (LIMIT %s OFFSET %s) of (key, item id) of the rows, newest first."""
         raise NotImplementedError
-
-    def prepare(self, cursor):
-        pass
 
     def tidy(self, cursor):
         pass

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletins.filters import ItemFilter
 from bulletins.legacy.importer import import_legacy_file
 from bulletins.models import BODY_MAX_LENGTH, Issue, Item
-from bulletins.search import index_items, rebuild_index
+from bulletins.search import index_items, rebuild_index, sort_key
 
 from .factories import make_issue
 
@@ -39,10 +40,10 @@ def containing(query):
     }
 
 
-def api_ids(client, **params):
+def api_ids(client, page_size=100, **params):
     ids, page = [], 1
     while True:
-        response = client.get(API, {**params, "page_size": 100, "page": page})
+        response = client.get(API, {**params, "page_size": page_size, "page": page})
         assert response.status_code == 200, response.content
         data = response.json()
         ids += [result["id"] for result in data["results"]]
@@ -136,6 +137,50 @@ def test_title_matches_come_first_then_newer_issues(client):
     rebuild_index()
     ids, _ = api_ids(client, q="台积电")
     assert ids == [new_title.id, old_title.id, new_body.id]
+
+
+def ranked_sample():
+    """Three issues, each with title matches, body-only matches and an item without 台积电;
+    return the ids in the order readers should see them."""
+    titles, bodies = [], []
+    for number in (1, 2, 3):
+        section = make_issue(number=number, sections=[("S", 0)]).sections.get()
+        for position in range(1, 8):
+            if position in (2, 5):
+                title, body = f"台积电动态{position}", "正文。"
+            elif position == 7:
+                title, body = "其他新闻", "与此无关。"
+            else:
+                title, body = "晶圆代工", f"消息称台积电第{position}条。"
+            item = Item.objects.create(section=section, position=position, title=title, body=body)
+            (titles if "台积电" in title else bodies if "台积电" in body else []).append(item)
+    rebuild_index()
+
+    def newest_first(items):
+        return sorted(
+            items, key=lambda item: sort_key(item.section.issue.number, 1, item.position)
+        )[::-1]
+
+    return [item.id for item in newest_first(titles) + newest_first(bodies)]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 4, 5, 6, 7, 100])
+def test_pages_follow_the_ranking_across_title_and_body_matches(client, page_size):
+    expected = ranked_sample()
+    ids, count = api_ids(client, page_size=page_size, q="台积电")
+    assert (ids, count) == (expected, 18)
+
+
+def test_any_slice_of_search_results_follows_the_ranking():
+    expected = ranked_sample()
+    for start in range(0, 20):
+        for stop in range(start, 21):
+            results = ItemFilter({"q": "台积电"}).results()
+            assert [item.id for item in results[start:stop]] == expected[start:stop]
+    results = ItemFilter({"q": "台积电"}).results()
+    assert results.count() == 18
+    assert [item.id for item in results[3:]] == expected[3:]  # after the count: from its window
+    assert [item.id for item in results[16:40]] == expected[16:]
 
 
 @pytest.mark.parametrize(
