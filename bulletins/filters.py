@@ -6,7 +6,7 @@ from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
 from .models import Issue, Item, Section
-from .search import SECTION_FACTOR, SearchResults, query_terms
+from .search import SearchResults, query_terms, section_key_prefix
 
 READING_ORDER = ["-section__issue__number", "section__position", "position"]
 
@@ -111,7 +111,7 @@ class ItemFilter(django_filters.FilterSet):
         if slug:
             sections = Section.objects.filter(issue__in=issues, slug=slug).annotate(
                 key_prefix=ExpressionWrapper(
-                    F("issue__number") * SECTION_FACTOR + F("position"),
+                    section_key_prefix(F("issue__number"), F("position")),
                     output_field=BigIntegerField(),
                 )
             )

@@ -13,8 +13,8 @@ characters stand together. SQLite's FTS5 keeps positions, so bigrams serve every
 PostgreSQL's GIN keeps none, so it indexes 4-grams (and 8-grams at Latin letters and digits),
 which answer most terms exactly (see `search_backends`).
 
-Index rows are keyed by reading order — issue number, section position, item position — so
-the newest matches come first straight from the index, and the publish rule and the filters
+Index rows are keyed by rank — newest issue first, then the issue's own reading order — so
+the first matches to show come straight from the index, and the publish rule and the filters
 are conditions on that key, answered from the small issue and section tables.
 """
 
@@ -26,8 +26,9 @@ from django.db import connection, transaction
 from .search_backends import Doc, Scope, index_for
 
 _WHITESPACE = re.compile(r"\s+")
-ISSUE_FACTOR = 10**8  # key = issue number · 10^8 + section position · 10^4 + item position
+ISSUE_FACTOR = 10**8
 SECTION_FACTOR = 10**4
+LAST_POSITION = SECTION_FACTOR - 1
 
 
 def normalize(text):
@@ -41,10 +42,22 @@ def query_terms(query):
     return list(dict.fromkeys(term for term in terms if term))
 
 
+def section_key_prefix(issue_number, section_position):
+    """What the keys of a section's items start with (key // SECTION_FACTOR).
+
+    Works on numbers and on query expressions alike.
+    """
+    return issue_number * SECTION_FACTOR + (LAST_POSITION - section_position)
+
+
 def sort_key(issue_number, section_position, item_position):
-    if not (0 < section_position < SECTION_FACTOR and 0 < item_position < SECTION_FACTOR):
-        raise ValueError("positions from 1 to 9999 can be indexed")
-    return issue_number * ISSUE_FACTOR + section_position * SECTION_FACTOR + item_position
+    """Key an item so that larger keys come first to readers: newer issues first, then the
+    issue's reading order (sections, then items, by position), which is counted back from
+    the end of the issue's range of keys."""
+    if not (0 < section_position <= LAST_POSITION and 0 < item_position <= LAST_POSITION):
+        raise ValueError(f"positions from 1 to {LAST_POSITION} can be indexed")
+    prefix = section_key_prefix(issue_number, section_position)
+    return prefix * SECTION_FACTOR + (LAST_POSITION - item_position)
 
 
 def _index():

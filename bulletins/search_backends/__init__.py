@@ -1,6 +1,6 @@
 """The search index on each database: SQLite FTS5, or a PostgreSQL tsvector with GIN.
 
-Rows are keyed by the item's reading order (see `search.sort_key`), so newest-first results
+Rows are keyed by rank (see `search.sort_key`: the largest key comes first), so ranked results
 come straight from the index, and every filter is a condition on that key. Each index turns
 the folded text and the query terms into its own tokens: character n-grams.
 """

@@ -16,7 +16,7 @@ from django.utils import timezone
 from bulletins.filters import ItemFilter
 from bulletins.legacy.importer import import_legacy_file
 from bulletins.models import BODY_MAX_LENGTH, Issue, Item
-from bulletins.search import index_items, rebuild_index, sort_key
+from bulletins.search import index_items, rebuild_index
 
 from .factories import make_issue
 
@@ -156,12 +156,27 @@ def ranked_sample():
             (titles if "台积电" in title else bodies if "台积电" in body else []).append(item)
     rebuild_index()
 
-    def newest_first(items):
-        return sorted(
-            items, key=lambda item: sort_key(item.section.issue.number, 1, item.position)
-        )[::-1]
+    def newest_issue_first(items):
+        return sorted(items, key=lambda item: (-item.section.issue.number, item.position))
 
-    return [item.id for item in newest_first(titles) + newest_first(bodies)]
+    return [item.id for item in newest_issue_first(titles) + newest_issue_first(bodies)]
+
+
+def test_matches_within_an_issue_follow_its_reading_order(client):
+    old = make_issue(number=1, sections=[("S", 0)])
+    issue = make_issue(number=2, sections=[("A", 0), ("B", 0)])
+    first, second = issue.sections.order_by("position")
+    found = [
+        Item.objects.create(section=section, position=position, title="晶圆", body="据悉台积电。")
+        for section in (second, first)
+        for position in (2, 1)
+    ]
+    in_old = Item.objects.create(
+        section=old.sections.get(), position=1, title="晶圆", body="台积电"
+    )
+    rebuild_index()
+    expected = [found[3], found[2], found[1], found[0], in_old]  # B-1, B-2, then No. 1
+    assert api_ids(client, q="台积电")[0] == [item.id for item in expected]
 
 
 @pytest.mark.parametrize("page_size", [1, 2, 4, 5, 6, 7, 100])
