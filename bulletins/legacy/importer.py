@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import BODY_MAX_LENGTH, Issue, Item, Section
+from ..models import Issue, Item, Section
 from ..search import index_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
@@ -93,23 +93,58 @@ def next_free_number():
     return (Issue.objects.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
+def _shown(text, length=40):
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _fields_to_fit(parsed, title):
+    """(text, the longest it may be, what it is: a function, as it is only shown on failure)
+    for each text the import saves."""
+    yield (
+        title or parsed.title,
+        Issue._meta.get_field("title").max_length,
+        lambda: _("the issue title"),
+    )
+    section_limit = Section._meta.get_field("title").max_length
+    item_fields = [Item._meta.get_field(name) for name in ("title", "body", "source", "source_url")]
+    for section in parsed.sections:
+        yield (
+            section.title,
+            section_limit,
+            lambda section=section: (
+                _("the title of the section “%(title)s”") % {"title": _shown(section.title)}
+            ),
+        )
+        for item in section.items:
+            for model_field in item_fields:
+                yield (
+                    getattr(item, model_field.name),
+                    model_field.max_length,
+                    lambda item=item, model_field=model_field: (
+                        _("the %(field)s of the item “%(title)s”")
+                        % {"field": model_field.verbose_name, "title": _shown(item.title)}
+                    ),
+                )
+
+
+def _refuse_what_would_not_fit(parsed, title):
+    """Refuse a file with text longer than its field may hold, rather than cut it: so much text
+    in one field is a sign that the file was split in the wrong places."""
+    for text, limit, what in _fields_to_fit(parsed, title):
+        if len(text) > limit:
+            raise LegacyImportError(
+                _(
+                    "%(what)s has %(length)d characters, more than the %(limit)d it may have: "
+                    "check where the file splits its sections and items"
+                )
+                % {"what": what(), "length": len(text), "limit": limit}
+            )
+
+
 @transaction.atomic
 def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=None, existing=None):
     """Create a draft issue from a parsed file, or replace the content of `existing`."""
-    for parsed_section in parsed.sections:
-        for parsed_item in parsed_section.items:
-            if len(parsed_item.body) > BODY_MAX_LENGTH:
-                raise LegacyImportError(
-                    _(
-                        "the item “%(title)s” has %(length)d characters, more than the "
-                        "%(limit)d an item may have: check where the file splits its items"
-                    )
-                    % {
-                        "title": parsed_item.title,
-                        "length": len(parsed_item.body),
-                        "limit": BODY_MAX_LENGTH,
-                    }
-                )
+    _refuse_what_would_not_fit(parsed, title)
     if existing is None:
         number = number or next_free_number()
         if Issue.objects.filter(number=number).exists():
@@ -135,7 +170,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
             issue=issue,
             position=position,
             number=parsed_section.number,
-            title=parsed_section.title[:200],
+            title=parsed_section.title,
             slug=slugify(parsed_section.title, allow_unicode=True)[:100],
         )
         for position, parsed_section in enumerate(parsed.sections, start=1)
@@ -144,7 +179,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         Item(
             section=section,
             position=position,
-            title=parsed_item.title[:300],
+            title=parsed_item.title,
             body=parsed_item.body,
             source=parsed_item.source,
             source_url=parsed_item.source_url,

@@ -182,6 +182,22 @@ def test_an_item_too_long_to_keep_is_refused_and_nothing_is_written(tmp_path):
     assert not Issue.objects.exists() and not Item.objects.exists()
 
 
+def test_a_title_too_long_to_keep_is_refused_rather_than_cut(tmp_path):
+    issue = Issue.objects.create(number=9, title="长标题")
+    section = Section.objects.create(issue=issue, position=1, title="安全行业一周要闻", slug="s")
+    Item.objects.create(section=section, position=1, title="占位标题", body="正文。")
+    long_title = "某公司发布" + "新一代产品" * 70  # 355 characters on one line
+    path = tmp_path / "long-title.txt"
+    text = issue_to_text(issue_for_export(9)).replace("占位标题", long_title)
+    path.write_text(text, encoding="utf-8")
+    issue.delete()
+
+    status, _, err = run("import_legacy", str(path))
+    assert status == 1
+    assert "某公司发布新一代产品" in err and "355" in err and "300" in err
+    assert not Issue.objects.exists() and not Item.objects.exists()
+
+
 @pytest.mark.parametrize(
     "args",
     [
