@@ -20,6 +20,8 @@ are conditions on that key, answered from the small issue and section tables.
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 from django.db import connection, transaction
 
@@ -196,23 +198,31 @@ def _items_in_order(ids):
     return [items[pk] for pk in ids if pk in items]
 
 
+class _FoldedChars(dict):
+    """Each character as search folds it (NFKC, case folded, no white space): "" to several."""
+
+    def __missing__(self, char):
+        folded = self[char] = _WHITESPACE.sub("", unicodedata.normalize("NFKC", char).casefold())
+        return folded
+
+
+_FOLDED = _FoldedChars()
+
+
 def snippet(text, terms, *, radius=40):
     """Return (before, match, after) around the first term found in `text`, for highlighting.
 
     Matching ignores case and white space, as search does; the snippet keeps the text as
     written. Without a match, the start of the text is returned.
     """
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char).casefold():
-            if not piece.isspace():
-                folded.append(piece)
-                origin.append(index)
-    folded = "".join(folded)
+    pieces = list(map(_FOLDED.__getitem__, text))
+    folded = "".join(pieces)
+    ends = list(accumulate(map(len, pieces)))  # ends[i]: folded length up to text[i]
     for term in sorted(terms, key=len, reverse=True):
         at = folded.find(term)
         if at >= 0:
-            start, end = origin[at], origin[at + len(term) - 1] + 1
+            start = bisect_right(ends, at)
+            end = bisect_right(ends, at + len(term) - 1) + 1
             before = text[max(0, start - radius) : start]
             after = text[end : end + radius]
             return (
