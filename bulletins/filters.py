@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import BigIntegerField, ExpressionWrapper, F
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from .models import Issue, Item, Section
@@ -30,11 +31,9 @@ def latest_published_section(slug):
 
 def section_choices():
     """Slugs of sections that readers can see, each with its latest title."""
-    seen = {}
-    rows = published_sections().values_list("slug", "title")
-    for slug, title in rows:
-        seen.setdefault(slug, title)
-    return sorted(seen.items(), key=lambda pair: pair[1])
+    newest_first = Window(RowNumber(), partition_by=F("slug"), order_by=F("issue__number").desc())
+    latest = published_sections().annotate(rank=newest_first).filter(rank=1)
+    return sorted(latest.values_list("slug", "title"), key=lambda pair: pair[1])
 
 
 class ItemFilter(django_filters.FilterSet):

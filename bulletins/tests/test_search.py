@@ -366,3 +366,34 @@ def test_flushing_the_database_empties_the_index_too():
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM bulletins_search")
         assert cursor.fetchone()[0] == 0
+
+
+def test_section_filter_offers_each_section_once_under_its_latest_title(client):
+    older = make_issue(number=1, sections=[])
+    newer = make_issue(number=2, sections=[])
+    draft = make_issue(number=3, sections=[], status=Issue.Status.DRAFT)
+    for issue, title, slug in [
+        (older, "安全行业一周要闻", "security"),
+        (newer, "网络安全一周要闻", "security"),
+        (newer, "半导体行业一周要闻", "chips"),
+        (draft, "尚未发布的栏目", "draft-only"),
+    ]:
+        issue.sections.create(position=issue.sections.count() + 1, title=title, slug=slug)
+    html = client.get(reverse("bulletins:search"), {"q": "芯片"}).content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    assert options == [
+        ("", "全部栏目"),
+        ("chips", "半导体行业一周要闻"),
+        ("security", "网络安全一周要闻"),
+    ]
+
+
+def test_an_api_search_costs_a_fixed_few_queries(client):
+    for number in range(1, 4):
+        make_issue(number=number, sections=[("芯片", 5)])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(API, {"q": "芯片"})
+    assert response.json()["count"] == 15
+    # The published issues, the search (PostgreSQL: count and ranked page in one statement;
+    # SQLite: count, title matches, body matches), then the page's items.
+    assert len(queries) == {"postgresql": 3, "sqlite": 5}[connection.vendor]
