@@ -209,8 +209,8 @@ class PostgresIndex(KeyedIndex):
             + "".join(f"; SET LOCAL {name} TO DEFAULT" for name in settings),
             params,
         )
-        while cursor.description is None:
-            cursor.nextset()
+        while cursor.description is None and cursor.nextset():
+            pass  # past the results of SET
         total, title_ids, body_ids = cursor.fetchone()
         return total, (title_ids + body_ids)[:limit]
 
