@@ -191,6 +191,8 @@ def _issue_numbers(issues):
 def _items_in_order(ids):
     from .models import Item
 
+    if not ids:
+        return []
     items = {
         item.pk: item
         for item in Item.objects.select_related("section__issue").filter(pk__in=ids).order_by()
