@@ -129,11 +129,10 @@ def tidy_index():
 class SearchResults:
     """Items matching a query within a scope, ranked: title matches first, then newer issues.
 
-    A lazy sequence for Django's Paginator: the count comes with the first WINDOW ranked
-    matches, in one statement, so a page within them costs no further search.
+    A lazy sequence for Django's Paginator: `count()` and slices each cost a few queries on the
+    index, or one statement on PostgreSQL, which brings the first ranked matches with the
+    count, so that a page within them costs no further search.
     """
-
-    WINDOW = 100  # the API's largest page
 
     def __init__(self, terms, *, issues, sections=None):
         self.terms = terms
@@ -149,12 +148,14 @@ class SearchResults:
 
     def _fetch(self, offset, limit):
         with connection.cursor() as cursor:
-            self._total, ids = self._index.ranked(cursor, self._match, self._scope, offset, limit)
+            self._total, ids = self._index.ranked(
+                cursor, self._match, self._scope, offset, limit, total=self._total
+            )
         self._ranked = (offset, limit, ids)
 
     def count(self):
         if self._total is None:
-            self._fetch(0, self.WINDOW)
+            self._fetch(0, self._index.ranked_with_count)
         return self._total
 
     def __len__(self):

@@ -64,13 +64,20 @@ class KeyedIndex:
     """What both indexes share: matches within a scope, counted and ranked."""
 
     key_column = ""
+    # How many ranked matches to fetch with the count: worth it where they come with it in one
+    # statement; not where each is a query of its own and the page is not known yet.
+    ranked_with_count = 0
 
-    def ranked(self, cursor, match, scope, offset, limit):
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
         """(number of matches, ids of the matches ranked offset to offset + limit).
 
-        Rank: title matches first, then body-only matches; newest first within each.
+        Rank: title matches first, then body-only matches; newest first within each. A
+        `total` already known need not be counted again.
         """
-        total = self.count(cursor, match.anywhere, scope)
+        if total is None:
+            total = self.count(cursor, match.anywhere, scope)
+        if limit <= 0:
+            return total, []
         hits = self.hits(cursor, match.in_title, scope, 0, offset + limit)
         titles, hits = len(hits), hits[offset:]
         if len(hits) < limit:

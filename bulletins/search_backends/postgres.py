@@ -61,6 +61,7 @@ class PostgresIndex(KeyedIndex):
     """Rows of (item, key, token tsvectors of the whole text and of the title, folded texts)."""
 
     key_column = "key"
+    ranked_with_count = 100  # the API's largest page: pages within it cost no further search
 
     def create(self, cursor):
         cursor.execute(
@@ -153,14 +154,15 @@ class PostgresIndex(KeyedIndex):
             (in_title, [tsquery, *confirm]),
         )
 
-    def ranked(self, cursor, match, scope, offset, limit):
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
         """Count the matches and rank a page of them in one statement, in one round trip.
 
         Counting is the bulk of the work: GIN keeps no visibility, so each match costs a visit
         to its row. Title matches are few and come first, from the title's own index; when
         they fill the page, the matches are only counted, by the cheapest plan (a bitmap scan
         under count(*)). Otherwise the matches are collected once, both to count them and to
-        take the newest body-only ones from.
+        take the newest body-only ones from. The count comes with the page whether or not
+        `total` is known: it costs little more than the page.
         """
         anywhere, anywhere_params = match.anywhere
         in_title, in_title_params = match.in_title
