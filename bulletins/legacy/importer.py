@@ -97,48 +97,37 @@ def _shown(text, length=40):
     return text if len(text) <= length else text[:length] + "…"
 
 
-def _fields_to_fit(parsed, title):
-    """(text, the longest it may be, what it is: a function, as it is only shown on failure)
-    for each text the import saves."""
-    yield (
-        title or parsed.title,
-        Issue._meta.get_field("title").max_length,
-        lambda: _("the issue title"),
-    )
-    section_limit = Section._meta.get_field("title").max_length
-    item_fields = [Item._meta.get_field(name) for name in ("title", "body", "source", "source_url")]
-    for section in parsed.sections:
-        yield (
-            section.title,
-            section_limit,
-            lambda section=section: (
-                _("the title of the section “%(title)s”") % {"title": _shown(section.title)}
-            ),
+def _too_long(what, text, limit):
+    return LegacyImportError(
+        _(
+            "%(what)s has %(length)d characters, more than the %(limit)d it may have: "
+            "check where the file splits its sections and items"
         )
-        for item in section.items:
-            for model_field in item_fields:
-                yield (
-                    getattr(item, model_field.name),
-                    model_field.max_length,
-                    lambda item=item, model_field=model_field: (
-                        _("the %(field)s of the item “%(title)s”")
-                        % {"field": model_field.verbose_name, "title": _shown(item.title)}
-                    ),
-                )
+        % {"what": what, "length": len(text), "limit": limit}
+    )
 
 
 def _refuse_what_would_not_fit(parsed, title):
     """Refuse a file with text longer than its field may hold, rather than cut it: so much text
     in one field is a sign that the file was split in the wrong places."""
-    for text, limit, what in _fields_to_fit(parsed, title):
-        if len(text) > limit:
-            raise LegacyImportError(
-                _(
-                    "%(what)s has %(length)d characters, more than the %(limit)d it may have: "
-                    "check where the file splits its sections and items"
-                )
-                % {"what": what(), "length": len(text), "limit": limit}
-            )
+    issue_title, limit = title or parsed.title, Issue._meta.get_field("title").max_length
+    if len(issue_title) > limit:
+        raise _too_long(_("the issue title"), issue_title, limit)
+    section_limit = Section._meta.get_field("title").max_length
+    item_fields = [Item._meta.get_field(name) for name in ("title", "body", "source", "source_url")]
+    for section in parsed.sections:
+        if len(section.title) > section_limit:
+            what = _("the title of the section “%(title)s”") % {"title": _shown(section.title)}
+            raise _too_long(what, section.title, section_limit)
+        for item in section.items:
+            for model_field in item_fields:
+                text = getattr(item, model_field.name)
+                if len(text) > model_field.max_length:
+                    what = _("the %(field)s of the item “%(title)s”") % {
+                        "field": model_field.verbose_name,
+                        "title": _shown(item.title),
+                    }
+                    raise _too_long(what, text, model_field.max_length)
 
 
 @transaction.atomic
