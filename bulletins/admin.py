@@ -3,7 +3,6 @@
 import nested_admin
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +69,7 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_item_count=Count("sections__items"))
+        return super().get_queryset(request).with_item_count("_item_count")
 
     @admin.display(description=_("items"), ordering="_item_count")
     def item_count(self, issue):

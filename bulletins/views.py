@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -45,8 +45,8 @@ def issue_preview(request, number):
 
 
 def issue_archive(request):
-    issues = Issue.objects.published().annotate(item_count=Count("sections__items"))
-    page = _page(request, issues.order_by("-number"), settings.ARCHIVE_PAGE_SIZE)
+    issues = Issue.objects.published().with_item_count().order_by("-number")
+    page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
     return render(request, "bulletins/issue_archive.html", {"page": page})
 
 

@@ -1,5 +1,6 @@
 """The reader site: what readers see, what they never see, and what it costs to show it."""
 
+import re
 from datetime import date
 
 import pytest
@@ -53,8 +54,11 @@ def test_issue_page_is_semantic_and_in_chinese(client):
 
 
 def test_archive_lists_published_issues_newest_first_grouped_by_year(client):
-    make_issue(number=1, title="旧的一期", issue_date=date(2023, 12, 25))
-    make_issue(number=2, title="新的一期", issue_date=date(2024, 1, 8))
+    make_issue(number=1, title="旧的一期", issue_date=date(2023, 12, 25), sections=[("S", 3)])
+    make_issue(
+        number=2, title="新的一期", issue_date=date(2024, 1, 8), sections=[("A", 2), ("B", 3)]
+    )
+    make_issue(number=4, title="空的一期", issue_date=date(2024, 1, 15), sections=[])
     make_issue(number=3, title="未发布的一期", status=Issue.Status.DRAFT)
     html = html_of(client, reverse("bulletins:issue_archive"))
     assert (
@@ -64,6 +68,8 @@ def test_archive_lists_published_issues_newest_first_grouped_by_year(client):
         < html.index("旧的一期")
     )
     assert "未发布的一期" not in html
+    counts = re.findall(r">([^<>]+的一期)</span>.*?(\d+) 条新闻", html, re.S)
+    assert counts == [("空的一期", "0"), ("新的一期", "5"), ("旧的一期", "3")]
 
 
 def test_archive_is_paginated(client, settings):
