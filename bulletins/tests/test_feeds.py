@@ -1,9 +1,12 @@
 """Feeds, sitemap, robots.txt and the meta tags that let readers and crawlers find issues."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from bulletins.models import Issue
+from bulletins.sitemaps import ItemSitemap
 
 from .factories import make_issue
 
@@ -54,13 +57,30 @@ def test_pages_announce_their_feeds(client, issues):
     assert reverse("bulletins:section_feed_atom", args=["卫星通信"]) in section
 
 
+def sitemap_urls(client):
+    """Every <loc> of the sitemaps that the sitemap index at /sitemap.xml lists."""
+    index = text_of(client, reverse("sitemap"))
+    urls = []
+    for sitemap in re.findall(r"<loc>http://testserver([^<]+)</loc>", index):
+        urls += re.findall(r"<loc>([^<]+)</loc>", text_of(client, sitemap.replace("&amp;", "&")))
+    return urls
+
+
 def test_sitemap_lists_published_issues_items_and_sections_only(client, issues):
-    xml = text_of(client, reverse("sitemap"))
+    xml = "".join(f"{url}</loc>" for url in sitemap_urls(client))
     assert "http://testserver/issues/1/</loc>" in xml
     assert "http://testserver/issues/1/1-2/</loc>" in xml
     assert "/sections/%E5%8D%AB%E6%98%9F%E9%80%9A%E4%BF%A1/</loc>" in xml
     assert "/issues/2/" not in xml and "/issues/3/" not in xml
     assert "%E9%9A%90%E8%97%8F" not in xml  # 隐藏栏目
+
+
+def test_sitemaps_reach_every_published_item_past_their_first_page(client, monkeypatch):
+    monkeypatch.setattr(ItemSitemap, "limit", 2)
+    make_issue(number=1, sections=[("A", 3), ("B", 2)])
+    make_issue(number=2, sections=[("A", 2)])
+    items = [url for url in sitemap_urls(client) if re.search(r"/issues/\d+/\d+-\d+/$", url)]
+    assert len(items) == len(set(items)) == 7
 
 
 def test_robots_txt_points_to_the_sitemap(client):
