@@ -139,8 +139,9 @@ class SearchResults:
         self._index = _index()
         self._match = self._index.compile(terms)
         if sections is not None:
-            prefixes = sections.values_list("key_prefix", flat=True)
-            self._scope = Scope(sorted(prefixes), SECTION_FACTOR)
+            # One per issue: as many as there are issues, so the database selects them.
+            query = sections.order_by().values("key_prefix").query.sql_with_params()
+            self._scope = Scope(divisor=SECTION_FACTOR, query=query)
         else:
             self._scope = Scope(_issue_numbers(issues), ISSUE_FACTOR)
         self._total = None

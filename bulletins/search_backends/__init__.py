@@ -21,13 +21,18 @@ class Doc:
 
 @dataclass
 class Scope:
-    """Which keys readers may see: key // divisor must be one of `prefixes` (sorted)."""
+    """Which keys readers may see: key // divisor must be one of `prefixes` (sorted), or one of
+    the numbers that the SQL `query` selects (sql, params), for scopes too long to list."""
 
-    prefixes: list
-    divisor: int
+    prefixes: list | range = ()
+    divisor: int = 1
+    query: tuple | None = None
 
     def sql(self, column):
         """A condition on the key column: a few ranges when prefixes run on, else a list."""
+        if self.query is not None:
+            sql, params = self.query
+            return f"{column} / %s IN ({sql})", [self.divisor, *params]
         if not self.prefixes:
             return "0 = 1", []
         ranges = []

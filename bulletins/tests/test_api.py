@@ -94,6 +94,15 @@ def test_bad_parameters_get_400_with_a_message(client, params):
     assert data["error"]
 
 
+def test_a_section_only_drafts_have_is_no_filter_readers_may_use(client):
+    make_issue(number=1, sections=[("公开栏目", 1)])
+    make_issue(number=2, sections=[("草稿栏目", 1)], status=Issue.Status.DRAFT)
+    url = reverse("bulletins:api_item_list")
+    assert get_json(client, url, section="公开栏目")["count"] == 1
+    data = get_json(client, url, status=400, section="草稿栏目")
+    assert "草稿栏目" in data["fields"]["section"][0]
+
+
 def test_page_size_up_to_100_is_accepted(client):
     make_issue(sections=[("A", 3)])
     data = get_json(client, reverse("bulletins:api_item_list"), page_size=100)
