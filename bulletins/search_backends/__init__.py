@@ -66,7 +66,7 @@ class Match:
 
 
 class KeyedIndex:
-    """What both indexes share: matches within a scope, counted and ranked."""
+    """What both indexes offer: matches within a scope, counted and ranked."""
 
     key_column = ""
     # How many ranked matches to fetch with the count: worth it where they come with it in one
@@ -79,37 +79,6 @@ class KeyedIndex:
         Rank: title matches first, then body-only matches; newest first within each. A
         `total` already known need not be counted again.
         """
-        if total is None:
-            total = self.count(cursor, match.anywhere, scope)
-        if limit <= 0:
-            return total, []
-        hits = self.hits(cursor, match.in_title, scope, 0, offset + limit)
-        titles, hits = len(hits), hits[offset:]
-        if len(hits) < limit:
-            hits += self.hits(
-                cursor, match.body_only, scope, max(0, offset - titles), limit - len(hits)
-            )
-        return total, [item_id for _key, item_id in hits]
-
-    def count(self, cursor, condition, scope):
-        where, params = condition
-        in_scope, scope_params = scope.sql(self.key_column)
-        cursor.execute(
-            f"SELECT count(*) FROM {TABLE} WHERE {where} AND {in_scope}", [*params, *scope_params]
-        )
-        return cursor.fetchone()[0]
-
-    def hits(self, cursor, condition, scope, offset, limit):
-        """(key, item id) of matches, newest first."""
-        where, params = condition
-        in_scope, scope_params = scope.sql(self.key_column)
-        cursor.execute(
-            self.newest_first(f"{where} AND {in_scope}"), [*params, *scope_params, limit, offset]
-        )
-        return cursor.fetchall()
-
-    def newest_first(self, where):
-        """SQL for a page (LIMIT %s OFFSET %s) of (key, item id) of the rows, newest first."""
         raise NotImplementedError
 
     def tidy(self, cursor):

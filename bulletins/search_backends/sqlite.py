@@ -98,14 +98,43 @@ class SQLiteIndex(KeyedIndex):
             (match, [f"({anywhere}) NOT ({in_title})"]),
         )
 
-    @staticmethod
-    def newest_first(where):
-        """A page of matching rowids, newest first, then the items they stand for."""
-        page = f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s OFFSET %s"
-        return (
-            f"SELECT page.rowid, {KEYS}.item_id FROM ({page}) AS page "
-            f"JOIN {KEYS} ON {KEYS}.key = page.rowid ORDER BY page.rowid DESC"
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
+        """Count, then take title matches and, past them, body-only matches: each a query, as
+        FTS5 answers each from its index, newest first, stopping at the page's end."""
+        if total is None:
+            total = self._count(cursor, match.anywhere, scope)
+        if limit <= 0:
+            return total, []
+        hits = self._newest_first(cursor, match.in_title, scope, 0, offset + limit)
+        titles, hits = len(hits), hits[offset:]
+        if len(hits) < limit:
+            hits += self._newest_first(
+                cursor, match.body_only, scope, max(0, offset - titles), limit - len(hits)
+            )
+        return total, hits
+
+    def _count(self, cursor, condition, scope):
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        cursor.execute(
+            f"SELECT count(*) FROM {TABLE} WHERE {where} AND {in_scope}", [*params, *scope_params]
         )
+        return cursor.fetchone()[0]
+
+    def _newest_first(self, cursor, condition, scope, offset, limit):
+        """Item ids of a page of matching rows, newest first."""
+        where, params = condition
+        in_scope, scope_params = scope.sql(self.key_column)
+        page = (
+            f"SELECT rowid FROM {TABLE} WHERE {where} AND {in_scope} "
+            "ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        )
+        cursor.execute(
+            f"SELECT {KEYS}.item_id FROM ({page}) AS page "
+            f"JOIN {KEYS} ON {KEYS}.key = page.rowid ORDER BY page.rowid DESC",
+            [*params, *scope_params, limit, offset],
+        )
+        return [item_id for (item_id,) in cursor.fetchall()]
 
     def begin_rebuild(self, cursor):
         pass
