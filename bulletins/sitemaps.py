@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .filters import published_items, published_sections
+from .filters import published_items, section_choices
 from .models import Issue
 
 
@@ -59,7 +59,7 @@ class SectionArchiveSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return sorted(set(published_sections().values_list("slug", flat=True)))
+        return sorted(slug for slug, _title in section_choices())
 
     def location(self, slug):
         return reverse("bulletins:section_archive", args=[slug])
