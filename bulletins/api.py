@@ -125,3 +125,8 @@ def item_list(request):
         }
 
     return _paginate(request, items, serialize)
+
+
+def not_found(request):
+    """Answer any other path under /api/ in JSON: the programs that call it read no HTML."""
+    return _error(f"there is no API at {request.path}", 404)

@@ -47,6 +47,16 @@ class SectionFilter(django_filters.ChoiceFilter):
     field_class = SectionChoiceField
 
 
+class ItemFilterForm(forms.Form):
+    def clean(self):
+        """Refuse a date range that ends before it starts, rather than quietly finding nothing."""
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
 class ItemFilter(django_filters.FilterSet):
     """Filter published items; with a query, rank them by search (see `results`).
 
@@ -80,6 +90,7 @@ class ItemFilter(django_filters.FilterSet):
     class Meta:
         model = Item
         fields = ["q", "section", "issue", "date_from", "date_to"]
+        form = ItemFilterForm
 
     fixed_section = None  # a section archive's slug
 

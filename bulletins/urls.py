@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api, feeds, views
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("api/issues/", api.issue_list, name="api_issue_list"),
     path("api/issues/<int:number>/", api.issue_detail, name="api_issue_detail"),
     path("api/items/", api.item_list, name="api_item_list"),
+    re_path(r"^api/", api.not_found),  # what programs ask for and is not there: JSON too
 ]

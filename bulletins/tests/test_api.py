@@ -86,6 +86,7 @@ def test_items_without_a_query_list_everything_published_newest_first(client):
         {"issue": "abc"},
         {"date_from": "26/02/2024"},
         {"section": "no-such-section"},
+        {"date_from": "2024-12-31", "date_to": "2024-01-01"},
     ],
 )
 def test_bad_parameters_get_400_with_a_message(client, params):
@@ -107,3 +108,9 @@ def test_page_size_up_to_100_is_accepted(client):
     make_issue(sections=[("A", 3)])
     data = get_json(client, reverse("bulletins:api_item_list"), page_size=100)
     assert data["count"] == 3
+
+
+@pytest.mark.parametrize("path", ["/api/issues/abc/", "/api/nothing/", "/api/"])
+def test_paths_under_the_api_that_lead_nowhere_answer_404_in_json(client, path):
+    data = get_json(client, path, status=404)
+    assert path in data["error"]

@@ -297,6 +297,21 @@ def test_filters_combine_with_the_query(client, sample_issue):
     assert set(by_section) <= set(all_ids) and Item.objects.get(title="台积电年报").id in by_section
 
 
+def test_a_date_range_that_ends_before_it_starts_is_refused_with_a_reason(client, sample_issue):
+    html = client.get(
+        reverse("bulletins:search"),
+        {"q": "台积电", "date_from": "2024-12-31", "date_to": "2024-01-01"},
+    ).content.decode()
+    assert "截止日期早于起始日期" in html
+    assert "<mark>" not in html
+    data = client.get(
+        reverse("bulletins:api_item_list"), {"date_from": "2024-12-31", "date_to": "2024-01-01"}
+    ).json()
+    assert data["fields"]["date_to"] == ["The end date is before the start date."]
+    one_day, _ = api_ids(client, q="台积电", date_from="2024-02-26", date_to="2024-02-26")
+    assert one_day == api_ids(client, q="台积电", issue=sample_issue.number)[0]
+
+
 def test_section_archive_filters_by_query(client, sample_issue):
     url = reverse("bulletins:section_archive", args=["半导体行业一周要闻"])
     html = client.get(url, {"q": "英伟达"}).content.decode()
