@@ -18,14 +18,34 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def with_item_count(self, name="item_count"):
-        """Annotate each issue with its number of items, counted for the issues listed only.
+        """Annotate each issue with its number of items, e.g. to sort a list by it.
 
         A subquery per issue rather than a join and GROUP BY, which counts every item of every
-        issue before a page is cut (260 ms for a page of 2,000 issues of 50 items).
+        issue before a page is cut (260 ms for a page of 2,000 issues of 50 items). The
+        subquery still runs for the rows an OFFSET skips: to show a page, cut it first and
+        use `count_items`.
         """
         items = Item.objects.filter(section__issue=models.OuterRef("pk")).order_by()
         count = items.values("section__issue").annotate(count=models.Count("pk")).values("count")
         return self.annotate(**{name: Coalesce(models.Subquery(count), 0)})
+
+
+def count_items(issues):
+    """Set `item_count` on each of the issues given (say, a page already cut), in one query.
+
+    Annotating the paginated queryset instead counts for every issue an OFFSET skips: the
+    archive's page 50 (of 2,000 issues) took 73 ms for that.
+    """
+    issues = list(issues)
+    counts = dict(
+        Item.objects.filter(section__issue__in=issues)
+        .order_by()
+        .values_list("section__issue")
+        .annotate(count=models.Count("pk"))
+    )
+    for issue in issues:
+        issue.item_count = counts.get(issue.pk, 0)
+    return issues
 
 
 class Issue(models.Model):

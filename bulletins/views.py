@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from .filters import ItemFilter, SectionItemFilter, latest_published_section
-from .models import Issue, Item, Section
+from .models import Issue, Item, Section, count_items
 from .search import snippet
 
 
@@ -45,8 +45,9 @@ def issue_preview(request, number):
 
 
 def issue_archive(request):
-    issues = Issue.objects.published().with_item_count().order_by("-number")
+    issues = Issue.objects.published().order_by("-number")
     page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
+    count_items(page.object_list)
     return render(request, "bulletins/issue_archive.html", {"page": page})
 
 

@@ -82,6 +82,15 @@ def test_archive_is_paginated(client, settings):
     assert "标题1号" in last and "第 3 页，共 3 页" in last
 
 
+def test_a_later_archive_page_counts_the_items_of_its_own_issues(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    for number in range(1, 6):
+        make_issue(number=number, title=f"标题{number}号", sections=[("S", number)])
+    html = html_of(client, reverse("bulletins:issue_archive") + "?page=2")
+    counts = re.findall(r">(标题\d号)</span>.*?(\d+) 条新闻", html, re.S)
+    assert counts == [("标题3号", "3"), ("标题2号", "2")]
+
+
 def test_item_permalink_shows_the_item_with_previous_and_next(client):
     issue = make_issue(number=8, sections=[("安全行业一周要闻", 2), ("半导体行业一周要闻", 1)])
     html = html_of(client, "/issues/8/1-2/")
@@ -162,6 +171,6 @@ def test_other_pages_cost_a_constant_number_of_queries(client, settings):
     item = count_queries(client, "/issues/1/1-3/")
     for number in range(2, 30):
         make_issue(number=number, sections=[("S", 20)])
-    assert count_queries(client, "/issues/") == archive == 2
+    assert count_queries(client, "/issues/") == archive == 3  # total, page, its item counts
     assert count_queries(client, reverse("bulletins:section_archive", args=["s"])) == section == 2
     assert count_queries(client, "/issues/29/1-3/") == item == 2
