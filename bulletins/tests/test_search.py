@@ -387,11 +387,14 @@ def test_section_filter_offers_each_section_once_under_its_latest_title(client):
     older = make_issue(number=1, sections=[])
     newer = make_issue(number=2, sections=[])
     draft = make_issue(number=3, sections=[], status=Issue.Status.DRAFT)
+    scheduled = make_issue(number=4, sections=[])
+    Issue.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() + timedelta(days=1))
     for issue, title, slug in [
         (older, "安全行业一周要闻", "security"),
         (newer, "网络安全一周要闻", "security"),
         (newer, "半导体行业一周要闻", "chips"),
         (draft, "尚未发布的栏目", "draft-only"),
+        (scheduled, "定时发布的新标题", "security"),
     ]:
         issue.sections.create(position=issue.sections.count() + 1, title=title, slug=slug)
     html = client.get(reverse("bulletins:search"), {"q": "芯片"}).content.decode()
