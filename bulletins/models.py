@@ -198,7 +198,6 @@ class Section(models.Model):
                 fields=["issue", "position"], name="section_unique_position_in_issue"
             ),
         ]
-        indexes = [models.Index(fields=["slug"], name="section_slug_idx")]
 
     def __str__(self):
         return self.title
