@@ -9,7 +9,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .filters import latest_published_section, published_items
+from .filters import READING_ORDER, latest_published_section, published_items
+from .listing import SortedByIds
 from .models import Issue, Section
 
 FEED_LENGTH = 20
@@ -62,11 +63,8 @@ class SectionFeed(Feed):
         return reverse("bulletins:section_archive", args=[section.slug])
 
     def items(self, section):
-        return (
-            published_items()
-            .filter(section__slug=section.slug)
-            .order_by("-section__issue__number", "section__position", "position")[:FEED_LENGTH]
-        )
+        items = published_items().filter(section__slug=section.slug).order_by(*READING_ORDER)
+        return SortedByIds(items)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
+from .listing import SortedByIds
 from .models import Issue, Item, Section
 from .search import SearchResults, query_terms, section_key_prefix
 
@@ -141,7 +142,7 @@ class ItemFilter(django_filters.FilterSet):
         if self.is_bound and not self.is_valid():
             return Item.objects.none()
         if not self.terms:
-            return self.qs.order_by(*READING_ORDER)
+            return SortedByIds(self.qs.order_by(*READING_ORDER))
         data = self.form.cleaned_data
         issues = Issue.objects.published()
         if data.get("issue"):

@@ -75,6 +75,23 @@ def test_items_without_a_query_list_everything_published_newest_first(client):
     assert [r["issue"] for r in data["results"]] == [2, 2, 1]
 
 
+def test_pages_of_the_listing_follow_reading_order_without_gaps_or_repeats(client):
+    for number in (1, 2, 3):
+        make_issue(number=number, sections=[("A", 2), ("B", 3)])
+    urls, page = [], 1
+    while page:
+        data = get_json(client, reverse("bulletins:api_item_list"), page=page, page_size=4)
+        urls += [result["url"].removeprefix("http://testserver") for result in data["results"]]
+        page = page + 1 if data["next"] else None
+    in_reading_order = [
+        f"/issues/{number}/{section}-{item}/"
+        for number in (3, 2, 1)
+        for section, items in ((1, 2), (2, 3))
+        for item in range(1, items + 1)
+    ]
+    assert urls == in_reading_order
+
+
 @pytest.mark.parametrize(
     "params",
     [
