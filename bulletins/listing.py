@@ -22,8 +22,12 @@ class SortedByIds:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             return self[window : window + 1][0]
-        ids = list(self.queryset.values_list("pk", flat=True)[window])
-        if not ids:
-            return []
-        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
-        return [rows[pk] for pk in ids if pk in rows]
+        return in_order_of(self.queryset, list(self.queryset.values_list("pk", flat=True)[window]))
+
+
+def in_order_of(queryset, ids):
+    """The queryset's rows with these ids, in the order of the ids; those it lacks left out."""
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]

@@ -25,6 +25,7 @@ from itertools import accumulate
 
 from django.db import connection, transaction
 
+from .listing import in_order_of
 from .search_backends import Doc, Scope, index_for
 
 _WHITESPACE = re.compile(r"\s+")
@@ -193,13 +194,7 @@ def _issue_numbers(issues):
 def _items_in_order(ids):
     from .models import Item
 
-    if not ids:
-        return []
-    items = {
-        item.pk: item
-        for item in Item.objects.select_related("section__issue").filter(pk__in=ids).order_by()
-    }
-    return [items[pk] for pk in ids if pk in items]
+    return in_order_of(Item.objects.select_related("section__issue"), ids)
 
 
 class _FoldedChars(dict):
