@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connections
 from django.urls import reverse
 
 from bulletins.models import Item
@@ -44,6 +45,10 @@ def browser_page(monkeypatch):
         )
         page = browser.new_page(viewport={"width": 1280, "height": 3600})  # every row in view
         yield page
+        # While Playwright's event loop counts as running, Django keeps the test's database
+        # connections apart from the thread's usual ones: close them here, or the test
+        # database cannot be dropped at the end of the run.
+        connections.close_all()
         browser.close()
 
 
