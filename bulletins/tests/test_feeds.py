@@ -39,6 +39,14 @@ def test_issue_feeds_carry_whole_published_issues_only(client, issues, name):
     assert "草稿一期" not in feed and "排期一期" not in feed
 
 
+def test_issue_feed_carries_the_ten_newest_issues(client):
+    for number in range(1, 13):
+        make_issue(number=number, title=f"第{number}号", sections=[("栏目", 1)])
+    feed = text_of(client, reverse("bulletins:feed_rss"))
+    numbers = [int(n) for n in re.findall(r"<title>第 (\d+) 期", feed)]
+    assert numbers == list(range(12, 2, -1))
+
+
 @pytest.mark.parametrize("name", ["bulletins:section_feed_rss", "bulletins:section_feed_atom"])
 def test_section_feeds_carry_the_sections_published_items(client, issues, name):
     feed = text_of(client, reverse(name, args=["卫星通信"]))
