@@ -24,7 +24,7 @@ END = " "  # marks the end of the text; folded text has no white space
 
 def _quote(token):
     """A lexeme as tsvector and tsquery input read it: quoted, so any character may be in it."""
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    return document((token,))
 
 
 def grams(folded):
@@ -44,9 +44,11 @@ def grams(folded):
 
 
 def document(tokens):
-    """The tsvector input of the tokens: each quoted as `_quote` does, escaped in one pass over
-    the whole text rather than token by token (a quarter of the time; folded text has no NUL,
-    which PostgreSQL's text cannot hold)."""
+    """The tsvector input of the tokens, each quoted (backslash and quote escaped).
+
+    Escaped in one pass over the whole text rather than token by token: a quarter of the
+    time. Folded text has no NUL, which PostgreSQL's text cannot hold.
+    """
     if not tokens:
         return ""
     joined = "\x00".join(tokens).replace("\\", "\\\\").replace("'", "''")
