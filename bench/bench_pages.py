@@ -13,13 +13,11 @@ import statistics
 import time
 from functools import partial
 
-from bench_search import generate  # sets Django up before the project is imported
-from django.core.management import call_command
-from django.db import connection, transaction
+from bench_search import populate  # sets Django up before the project is imported
+from django.db import connection
 from django.test import Client
 
 from bulletins.models import Issue, Item
-from bulletins.search import rebuild_index, tidy_index
 
 
 def _counted(queries, execute, sql, params, many, context):
@@ -55,16 +53,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep the items in DATABASE_URL")
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    vendor = connection.vendor
-    if not (args.reuse and Item.objects.exists()):
-        generate(args.items)
-        with transaction.atomic():
-            rebuild_index()
-        tidy_index()
-    if vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    vendor = populate(args.items, reuse=args.reuse)
     newest = Issue.objects.published().order_by("-number").values_list("number", flat=True)[0]
     slug = Issue.objects.get(number=newest).sections.order_by("position")[1].slug
     client = Client()

@@ -137,6 +137,31 @@ def generate(count):
         Item.objects.bulk_create(batch)
 
 
+def populate(count, *, reuse=False):
+    """Generate and index `count` items (unless `reuse` finds items there); return the vendor.
+
+    Prints how long generating and indexing took. On PostgreSQL, ANALYZE follows, so that
+    queries are planned from the items' figures.
+    """
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor
+    if not (reuse and Item.objects.exists()):
+        start = time.perf_counter()
+        generate(count)
+        elapsed = time.perf_counter() - start
+        print(f"[{vendor}] generated {Item.objects.count():,} items in {elapsed:.1f} s")
+
+        start = time.perf_counter()
+        with transaction.atomic():
+            indexed = rebuild_index()
+        tidy_index()  # as rebuild_search_index does
+        print(f"[{vendor}] index build: {indexed:,} items in {time.perf_counter() - start:.1f} s")
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return vendor
+
+
 def percentile(values, fraction):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * fraction))]
@@ -153,22 +178,9 @@ def main():
     )
     parser.add_argument("--per-query", action="store_true", help="print each query's median")
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    vendor = connection.vendor
-    if not (args.reuse and Item.objects.exists()):
-        start = time.perf_counter()
-        generate(args.items)
-        elapsed = time.perf_counter() - start
-        print(f"[{vendor}] generated {Item.objects.count():,} items in {elapsed:.1f} s")
-
-        start = time.perf_counter()
-        with transaction.atomic():
-            indexed = rebuild_index()
-        tidy_index()  # as rebuild_search_index does
-        print(f"[{vendor}] index build: {indexed:,} items in {time.perf_counter() - start:.1f} s")
+    vendor = populate(args.items, reuse=args.reuse)
     if vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
             cursor.execute(
                 "SELECT pg_size_pretty(pg_total_relation_size('bulletins_search')), "
                 "pg_size_pretty(pg_relation_size('bulletins_search_document'))"
