@@ -1,8 +1,9 @@
 """Load the demo issue and the demo editor account, once."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # The editor's password is printed here and in the README: never on a real site.
+            raise CommandError(
+                "load_demo adds an editor account with a published password, so it runs only "
+                "in development: set DJANGO_DEBUG=1."
+            )
         if Issue.objects.exists():
             self.stdout.write("Content already present: no demo issue added.")
         else:
