@@ -137,6 +137,22 @@ def test_bad_files_fail_clearly_and_write_nothing(tmp_path, name):
     assert not Issue.objects.exists() and not Section.objects.exists()
 
 
+def test_a_path_that_does_not_exist_fails_clearly(tmp_path):
+    path = tmp_path / "2019-05-06.txt"
+    status, _, err = run("import_legacy", str(path))
+    assert status == 1
+    assert f"{path}: no such file" in err
+    assert "Traceback" not in err
+
+
+def test_a_directory_without_txt_files_is_bad_usage(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    status, _, err = run("import_legacy", str(tmp_path))
+    assert status == 2
+    assert "no *.txt files" in err
+    assert not Issue.objects.exists()
+
+
 def test_a_file_over_the_size_limit_is_refused(tmp_path, settings, legacy_sample_bytes):
     settings.LEGACY_IMPORT_MAX_BYTES = 1000
     path = tmp_path / "big.txt"

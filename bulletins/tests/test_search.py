@@ -345,6 +345,25 @@ def test_publishing_unpublishing_and_go_live_need_no_reindexing(client):
     assert api_ids(client, q="卫星")[0] == []
 
 
+def test_search_sees_every_published_issue_between_many_drafts(client):
+    # Every other issue a draft: the published ones are too scattered to be a few ranges.
+    for number in range(1, 24):
+        published = number % 2 == 1
+        make_issue(
+            number=number,
+            status=Issue.Status.PUBLISHED if published else Issue.Status.DRAFT,
+            published_at="past" if published else None,
+            sections=[("卫星通信", 1)],
+        )
+
+    ids, count = api_ids(client, q="卫星")
+
+    assert count == 12
+    assert set(ids) == containing("卫星")
+    numbers = Item.objects.filter(pk__in=ids).values_list("section__issue__number", flat=True)
+    assert sorted(numbers) == list(range(1, 24, 2))
+
+
 def test_rebuild_command_rebuilds_the_index_from_scratch(client):
     make_issue(sections=[("S", 3)])
     with connection.cursor() as cursor:
