@@ -155,6 +155,19 @@ def test_missing_titles_and_bodies_are_clear_form_errors(editor, field, message)
     assert not Issue.objects.exists() and not Item.objects.exists()
 
 
+def test_a_section_title_that_gives_no_slug_asks_the_editor_for_one(editor):
+    response = editor.post(ADD_URL, new_issue_data(**{"sections-0-title": "★★★"}))
+    assert response.status_code == 200
+    assert "请填写标识：无法从这个标题生成。" in response.content.decode()
+    assert not Issue.objects.exists()
+
+    response = editor.post(
+        ADD_URL, new_issue_data(**{"sections-0-title": "★★★", "sections-0-slug": "stars"})
+    )
+    assert response.status_code == 302
+    assert Section.objects.filter(title="★★★", slug="stars").exists()
+
+
 def test_a_body_over_the_length_limit_is_a_clear_form_error(editor):
     body = "很长的正文。" * (BODY_MAX_LENGTH // 6 + 1)
     response = editor.post(ADD_URL, new_issue_data(**{"sections-0-items-0-body": body}))
