@@ -72,6 +72,22 @@ def main():
             f"[{vendor}] {url:28} {statistics.median(times):8.1f} ms"
             f"  {len(queries):2} queries  {len(response.content) / 1024:7.0f} KB"
         )
+        if "feed" in url:
+            # A feed reader's next poll, with the tag of the copy it has.
+            etag = response["ETag"]
+            queries = []
+            with connection.execute_wrapper(partial(_counted, queries)):
+                polled = client.get(url, headers={"if-none-match": etag})
+            assert polled.status_code == 304, (url, polled.status_code)
+            times = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                client.get(url, headers={"if-none-match": etag})
+                times.append((time.perf_counter() - start) * 1000)
+            print(
+                f"[{vendor}] {'  … polled again, unchanged':28} {statistics.median(times):8.1f} ms"
+                f"  {len(queries):2} queries  (304)"
+            )
 
 
 if __name__ == "__main__":

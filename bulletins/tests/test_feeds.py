@@ -1,13 +1,16 @@
 """Feeds, sitemap, robots.txt and the meta tags that let readers and crawlers find issues."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bulletins.models import Issue
 from bulletins.sitemaps import ItemSitemap
 
+from .admin_forms import form_data
 from .factories import make_issue
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,85 @@ def test_issue_feed_carries_the_ten_newest_issues(client):
     feed = text_of(client, reverse("bulletins:feed_rss"))
     numbers = [int(n) for n in re.findall(r"<title>第 (\d+) 期", feed)]
     assert numbers == list(range(12, 2, -1))
+
+
+def poll(client, url, etag):
+    """Fetch a feed as a feed reader polls it: with the tag of the copy it already has."""
+    return client.get(url, headers={"if-none-match": etag})
+
+
+FEEDS = {
+    # url: queries a repeat poll may cost (the stamps of what the feed carries)
+    reverse("bulletins:feed_rss"): 1,
+    reverse("bulletins:feed_atom"): 1,
+    reverse("bulletins:section_feed_rss", args=["卫星通信"]): 2,
+    reverse("bulletins:section_feed_atom", args=["卫星通信"]): 2,
+}
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_repeat_poll_of_an_unchanged_feed_is_not_modified(
+    client, issues, url, django_assert_max_num_queries
+):
+    etag = client.get(url)["ETag"]
+
+    with django_assert_max_num_queries(FEEDS[url]):
+        response = poll(client, url, etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_changes_when_an_editor_edits_one_of_its_items(client, admin_client, issues, url):
+    public = issues[0]
+    etag = client.get(url)["ETag"]
+    change = reverse("admin:bulletins_issue_change", args=[public.pk])
+    data = form_data(admin_client.get(change))
+    data["sections-0-items-1-title"] = "改过的标题"
+    assert admin_client.post(change, data).status_code == 302
+
+    response = poll(client, url, etag)
+
+    assert response.status_code == 200
+    assert "改过的标题" in response.content.decode()
+
+
+def test_a_section_feed_changes_when_its_section_is_renamed(client, admin_client, issues):
+    public = issues[0]
+    url = reverse("bulletins:section_feed_rss", args=["卫星通信"])
+    etag = client.get(url)["ETag"]
+    change = reverse("admin:bulletins_issue_change", args=[public.pk])
+    data = form_data(admin_client.get(change))
+    data["sections-0-title"] = "卫星与通信"
+    assert admin_client.post(change, data).status_code == 302
+
+    response = poll(client, url, etag)
+
+    assert response.status_code == 200
+    assert "卫星与通信" in response.content.decode()
+
+
+def test_an_unknown_section_feed_is_still_not_found(client, issues):
+    url = reverse("bulletins:section_feed_rss", args=["没有这个栏目"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_issues_feed_changes_when_an_issue_goes_live_or_is_withdrawn(client, issues):
+    public, _, scheduled = issues
+    url = reverse("bulletins:feed_rss")
+    etag = client.get(url)["ETag"]
+
+    Issue.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    response = poll(client, url, etag)
+    assert response.status_code == 200
+    assert "排期一期" in response.content.decode()
+
+    etag = response["ETag"]
+    Issue.objects.filter(pk=public.pk).update(status=Issue.Status.DRAFT)
+    response = poll(client, url, etag)
+    assert response.status_code == 200
+    assert "公开的一期" not in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["bulletins:section_feed_rss", "bulletins:section_feed_atom"])
