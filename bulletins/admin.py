@@ -2,13 +2,16 @@
 
 import nested_admin
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_import import LegacyImportMixin
+from .editorial import start_next_issue
 from .forms import IssueForm, ItemForm, PositionedFormSet, SectionForm
 from .models import Issue, Item, Section
 from .ordering import park_positions, renumber_positions
@@ -60,7 +63,7 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
     list_filter = ["status", YearListFilter]
     search_fields = ["=number", "title", "sections__items__title"]
     date_hierarchy = "issue_date"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "start_next"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": [("number", "issue_date"), "title", "editors_note"]}),
@@ -70,6 +73,12 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_item_count("_item_count")
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "number": Issue.objects.next_number(),
+            **super().get_changeform_initial_data(request),
+        }
 
     @admin.display(description=_("items"), ordering="_item_count")
     def item_count(self, issue):
@@ -125,3 +134,32 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(
+        description=_("Start the next issue with the selected issue's sections"),
+        permissions=["add"],
+    )
+    def start_next(self, request, queryset):
+        sources = list(queryset[:2])
+        if len(sources) != 1:
+            self.message_user(
+                request, _("Select one issue to start the next one from."), messages.ERROR
+            )
+            return None
+        try:
+            issue = start_next_issue(sources[0])
+        except IntegrityError:  # another editor took the number a moment ago
+            self.message_user(
+                request, _("The next number was just taken: please try again."), messages.ERROR
+            )
+            return None
+        self.message_user(
+            request,
+            _(
+                "Draft issue No. %(number)d is ready with the sections of No. %(source)d: "
+                "add this week's news."
+            )
+            % {"number": issue.number, "source": sources[0].number},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:bulletins_issue_change", args=[issue.pk]))

@@ -29,6 +29,10 @@ class IssueQuerySet(models.QuerySet):
         count = items.values("section__issue").annotate(count=models.Count("pk")).values("count")
         return self.annotate(**{name: Coalesce(models.Subquery(count), 0)})
 
+    def next_number(self):
+        """The number that follows the highest issue number in use (1 for the first issue)."""
+        return (self.aggregate(top=models.Max("number"))["top"] or 0) + 1
+
 
 def count_items(issues):
     """Set `item_count` on each of the issues given (say, a page already cut), in one query.

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -89,10 +88,6 @@ def parse_source(data):
     return parsed
 
 
-def next_free_number():
-    return (Issue.objects.aggregate(top=Max("number"))["top"] or 0) + 1
-
-
 def _shown(text, length=40):
     return text if len(text) <= length else text[:length] + "…"
 
@@ -135,7 +130,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
     """Create a draft issue from a parsed file, or replace the content of `existing`."""
     _refuse_what_would_not_fit(parsed, title)
     if existing is None:
-        number = number or next_free_number()
+        number = number or Issue.objects.next_number()
         if Issue.objects.filter(number=number).exists():
             raise LegacyImportError(
                 _("issue number %(number)d is already taken") % {"number": number}
@@ -206,7 +201,7 @@ def import_legacy_bytes(
         result.warnings.append(_("no date given (--date): the issue has no date"))
     if dry_run:
         result.ok, result.status = True, "parsed"
-        result.issue_number = existing.number if existing else number or next_free_number()
+        result.issue_number = existing.number if existing else number or Issue.objects.next_number()
         return result
     try:
         issue = save_parsed_issue(

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,14 @@ def legacy_sample_bytes(legacy_sample_path):
 @pytest.fixture(scope="session")
 def legacy_sample_text(legacy_sample_bytes):
     return legacy_sample_bytes.decode("utf-8")
+
+
+@pytest.fixture
+def editor(client):
+    """Log in an editor who may edit bulletins and nothing else."""
+    group = Group.objects.create(name="Editors")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="bulletins"))
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(group)
+    client.force_login(user)
+    return client

@@ -1,7 +1,6 @@
 """The compose screen, driven through the admin as an editor without JavaScript would."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from bulletins.models import BODY_MAX_LENGTH, Issue, Item, Section
@@ -13,17 +12,6 @@ pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:bulletins_issue_add")
 LIST_URL = reverse("admin:bulletins_issue_changelist")
-
-
-@pytest.fixture
-def editor(client):
-    """Log in an editor who may edit bulletins and nothing else."""
-    group = Group.objects.create(name="Editors")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="bulletins"))
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(group)
-    client.force_login(user)
-    return client
 
 
 def change_url(issue):
