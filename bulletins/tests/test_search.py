@@ -2,12 +2,9 @@
 
 import random
 import re
-import unicodedata
 from datetime import date, timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,37 +16,9 @@ from bulletins.models import BODY_MAX_LENGTH, Issue, Item
 from bulletins.search import index_items, rebuild_index
 
 from .factories import make_issue
+from .searching import API, api_ids, containing
 
 pytestmark = pytest.mark.django_db
-
-API = reverse("bulletins:api_item_list")
-
-
-def fold(text):
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
-
-
-def containing(query):
-    """Ids of published items whose title or body contains every term of the query."""
-    terms = [fold(term) for term in query.split()]
-    published = Item.objects.filter(section__issue__in=Issue.objects.published())
-    return {
-        item.id
-        for item in published
-        if all(term in fold(item.title) or term in fold(item.body) for term in terms)
-    }
-
-
-def api_ids(client, page_size=100, **params):
-    ids, page = [], 1
-    while True:
-        response = client.get(API, {**params, "page_size": page_size, "page": page})
-        assert response.status_code == 200, response.content
-        data = response.json()
-        ids += [result["id"] for result in data["results"]]
-        if not data["next"]:
-            return ids, data["count"]
-        page += 1
 
 
 @pytest.fixture
@@ -319,68 +288,6 @@ def test_section_archive_filters_by_query(client, sample_issue):
     assert "Arm 新产品可加速创建定制数据中心芯片" not in html
 
 
-def test_index_follows_edits_and_deletions(client):
-    issue = make_issue(sections=[("S", 2)])
-    first, second = issue.sections.get().items.order_by("position")
-    first.title = "量子计算新突破"
-    first.save()
-    from bulletins.search import index_items
-
-    index_items([first])
-    assert api_ids(client, q="量子计算")[0] == [first.id]
-    second.delete()
-    assert api_ids(client, q="第 2 条新闻")[0] == []
-
-
-def test_publishing_unpublishing_and_go_live_need_no_reindexing(client):
-    issue = make_issue(status=Issue.Status.DRAFT, published_at=None, sections=[("卫星通信", 1)])
-    assert api_ids(client, q="卫星")[0] == []
-    Issue.objects.filter(pk=issue.pk).update(
-        status=Issue.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1)
-    )
-    assert api_ids(client, q="卫星")[0] == []  # scheduled
-    Issue.objects.filter(pk=issue.pk).update(published_at=timezone.now() - timedelta(seconds=1))
-    assert len(api_ids(client, q="卫星")[0]) == 1  # gone live
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
-    assert api_ids(client, q="卫星")[0] == []
-
-
-def test_search_sees_every_published_issue_between_many_drafts(client):
-    # Every other issue a draft: the published ones are too scattered to be a few ranges.
-    for number in range(1, 24):
-        published = number % 2 == 1
-        make_issue(
-            number=number,
-            status=Issue.Status.PUBLISHED if published else Issue.Status.DRAFT,
-            published_at="past" if published else None,
-            sections=[("卫星通信", 1)],
-        )
-
-    ids, count = api_ids(client, q="卫星")
-
-    assert count == 12
-    assert set(ids) == containing("卫星")
-    numbers = Item.objects.filter(pk__in=ids).values_list("section__issue__number", flat=True)
-    assert sorted(numbers) == list(range(1, 24, 2))
-
-
-def test_rebuild_command_rebuilds_the_index_from_scratch(client):
-    make_issue(sections=[("S", 3)])
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM bulletins_search")
-    assert api_ids(client, q="第 1 条")[0] == []
-    call_command("rebuild_search_index", stdout=StringIO())
-    assert len(api_ids(client, q="第 1 条")[0]) == 1
-
-
-def test_deleting_an_issue_removes_its_items_from_the_index():
-    issue = make_issue(sections=[("S", 2)])
-    issue.delete()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
-        assert cursor.fetchone()[0] == 0
-
-
 def test_search_page_costs_the_same_queries_for_few_or_many_results(client):
     make_issue(number=1, sections=[("芯片", 2)])
     url = reverse("bulletins:search")
@@ -391,15 +298,6 @@ def test_search_page_costs_the_same_queries_for_few_or_many_results(client):
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"q": "芯片"})
     assert len(few) == len(many)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_flushing_the_database_empties_the_index_too():
-    make_issue(sections=[("S", 2)])
-    call_command("flush", interactive=False, verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
-        assert cursor.fetchone()[0] == 0
 
 
 def test_section_filter_offers_each_section_once_under_its_latest_title(client):

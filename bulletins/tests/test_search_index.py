@@ -1,0 +1,86 @@
+"""The search index follows the content: edits, deletions, publishing, go-live, rebuilds."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from bulletins.models import Issue, Item
+from bulletins.search import index_items
+
+from .factories import make_issue
+from .searching import api_ids, containing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_follows_edits_and_deletions(client):
+    issue = make_issue(sections=[("S", 2)])
+    first, second = issue.sections.get().items.order_by("position")
+    first.title = "量子计算新突破"
+    first.save()
+    index_items([first])
+    assert api_ids(client, q="量子计算")[0] == [first.id]
+    second.delete()
+    assert api_ids(client, q="第 2 条新闻")[0] == []
+
+
+def test_publishing_unpublishing_and_go_live_need_no_reindexing(client):
+    issue = make_issue(status=Issue.Status.DRAFT, published_at=None, sections=[("卫星通信", 1)])
+    assert api_ids(client, q="卫星")[0] == []
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert api_ids(client, q="卫星")[0] == []  # scheduled
+    Issue.objects.filter(pk=issue.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert len(api_ids(client, q="卫星")[0]) == 1  # gone live
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
+    assert api_ids(client, q="卫星")[0] == []
+
+
+def test_search_sees_every_published_issue_between_many_drafts(client):
+    # Every other issue a draft: the published ones are too scattered to be a few ranges.
+    for number in range(1, 24):
+        published = number % 2 == 1
+        make_issue(
+            number=number,
+            status=Issue.Status.PUBLISHED if published else Issue.Status.DRAFT,
+            published_at="past" if published else None,
+            sections=[("卫星通信", 1)],
+        )
+
+    ids, count = api_ids(client, q="卫星")
+
+    assert count == 12
+    assert set(ids) == containing("卫星")
+    numbers = Item.objects.filter(pk__in=ids).values_list("section__issue__number", flat=True)
+    assert sorted(numbers) == list(range(1, 24, 2))
+
+
+def test_rebuild_command_rebuilds_the_index_from_scratch(client):
+    make_issue(sections=[("S", 3)])
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bulletins_search")
+    assert api_ids(client, q="第 1 条")[0] == []
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert len(api_ids(client, q="第 1 条")[0]) == 1
+
+
+def test_deleting_an_issue_removes_its_items_from_the_index():
+    issue = make_issue(sections=[("S", 2)])
+    issue.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushing_the_database_empties_the_index_too():
+    make_issue(sections=[("S", 2)])
+    call_command("flush", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM bulletins_search")
+        assert cursor.fetchone()[0] == 0
