@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..models import Issue, Item, Section
-from ..search import index_items
+from ..search import index_new_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
 
@@ -171,7 +171,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         for section, parsed_section in zip(sections, parsed.sections, strict=True)
         for position, parsed_item in enumerate(parsed_section.items, start=1)
     )
-    index_items(items)
+    index_new_items(items)  # the old items' rows went with them
     return issue
 
 

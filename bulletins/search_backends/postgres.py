@@ -116,7 +116,7 @@ class PostgresIndex(KeyedIndex):
         cursor.execute(f"DELETE FROM {TABLE} WHERE item_id = ANY(%s)", [list(item_ids)])
 
     def write(self, cursor, docs):
-        """Add rows for items that have none (`search.index_items` deletes the old ones)."""
+        """Add rows for items that have none (`search._write` deletes the old ones)."""
         rows = []
         for doc in docs:
             title_grams = grams(doc.title)

@@ -72,7 +72,7 @@ class SQLiteIndex(KeyedIndex):
         cursor.executemany(f"DELETE FROM {KEYS} WHERE item_id = %s", rows)
 
     def write(self, cursor, docs):
-        """Add rows for items that have none (`search.index_items` deletes the old ones)."""
+        """Add rows for items that have none (`search._write` deletes the old ones)."""
         cursor.executemany(
             f"INSERT INTO {TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
             [(doc.key, " ".join(bigrams(doc.title)), " ".join(bigrams(doc.body))) for doc in docs],

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from bulletins.legacy.importer import import_legacy_file
 from bulletins.models import Issue, Item
 from bulletins.search import index_items
 
@@ -84,3 +85,24 @@ def test_flushing_the_database_empties_the_index_too():
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM bulletins_search")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_reimport_replaces_the_issues_items_in_the_index(client, legacy_sample_path):
+    assert import_legacy_file(legacy_sample_path, number=40).ok
+    Issue.objects.filter(number=40).update(
+        status=Issue.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    first = Item.objects.filter(section__issue__number=40).earliest("section__position", "position")
+    original_title = first.title
+    first.title = "被编辑改过的标题"
+    first.save()
+    index_items([first])
+    assert api_ids(client, q="被编辑改过的标题") == ([first.pk], 1)
+
+    result = import_legacy_file(legacy_sample_path, replace=True)
+
+    assert result.ok and result.status == "replaced"
+    assert api_ids(client, q="被编辑改过的标题") == ([], 0)
+    ids, count = api_ids(client, q=original_title)
+    assert count == len(ids) == len(containing(original_title)) >= 1
+    assert set(ids) == containing(original_title)
