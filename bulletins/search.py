@@ -109,8 +109,8 @@ def index_issue(issue):
 def index_new_items(items):
     """Index items just created, from the instances (with their section and its issue).
 
-    An import's items need neither reading back nor clearing from the index: about 3 ms a
-    file of 25 items on PostgreSQL.
+    An import's items need neither reading back nor clearing from the index (their issue's
+    old items took their rows with them): 66 -> 58 ms a file on PostgreSQL.
     """
     rows = []
     for item in items:
