@@ -55,6 +55,13 @@ def poll(client, url, etag):
     return client.get(url, headers={"if-none-match": etag})
 
 
+def edit_in_admin(admin_client, issue, **changes):
+    """Change fields of an issue's compose screen and save it, as an editor does."""
+    change = reverse("admin:bulletins_issue_change", args=[issue.pk])
+    data = {**form_data(admin_client.get(change)), **changes}
+    assert admin_client.post(change, data).status_code == 302
+
+
 FEEDS = {
     # url: queries a repeat poll may cost (the stamps of what the feed carries)
     reverse("bulletins:feed_rss"): 1,
@@ -79,13 +86,9 @@ def test_a_repeat_poll_of_an_unchanged_feed_is_not_modified(
 
 @pytest.mark.parametrize("url", FEEDS)
 def test_a_feed_changes_when_an_editor_edits_one_of_its_items(client, admin_client, issues, url):
-    public = issues[0]
     etag = client.get(url)["ETag"]
-    change = reverse("admin:bulletins_issue_change", args=[public.pk])
-    data = form_data(admin_client.get(change))
-    data["sections-0-items-1-title"] = "改过的标题"
-    assert admin_client.post(change, data).status_code == 302
 
+    edit_in_admin(admin_client, issues[0], **{"sections-0-items-1-title": "改过的标题"})
     response = poll(client, url, etag)
 
     assert response.status_code == 200
@@ -93,14 +96,10 @@ def test_a_feed_changes_when_an_editor_edits_one_of_its_items(client, admin_clie
 
 
 def test_a_section_feed_changes_when_its_section_is_renamed(client, admin_client, issues):
-    public = issues[0]
     url = reverse("bulletins:section_feed_rss", args=["卫星通信"])
     etag = client.get(url)["ETag"]
-    change = reverse("admin:bulletins_issue_change", args=[public.pk])
-    data = form_data(admin_client.get(change))
-    data["sections-0-title"] = "卫星与通信"
-    assert admin_client.post(change, data).status_code == 302
 
+    edit_in_admin(admin_client, issues[0], **{"sections-0-title": "卫星与通信"})
     response = poll(client, url, etag)
 
     assert response.status_code == 200
