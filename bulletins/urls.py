@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from django.views.decorators.http import condition
 
 from . import api, feeds, views
 
@@ -16,27 +15,11 @@ urlpatterns = [
         name="item_detail",
     ),
     path("sections/<str:slug>/", views.section_archive, name="section_archive"),
-    path(
-        "sections/<str:slug>/feed.rss",
-        condition(etag_func=feeds.section_feed_etag)(feeds.SectionFeed()),
-        name="section_feed_rss",
-    ),
-    path(
-        "sections/<str:slug>/feed.atom",
-        condition(etag_func=feeds.section_feed_etag)(feeds.SectionAtomFeed()),
-        name="section_feed_atom",
-    ),
+    path("sections/<str:slug>/feed.rss", feeds.SectionFeed(), name="section_feed_rss"),
+    path("sections/<str:slug>/feed.atom", feeds.SectionAtomFeed(), name="section_feed_atom"),
     path("search/", views.search_page, name="search"),
-    path(
-        "feeds/issues.rss",
-        condition(etag_func=feeds.issues_feed_etag)(feeds.IssuesFeed()),
-        name="feed_rss",
-    ),
-    path(
-        "feeds/issues.atom",
-        condition(etag_func=feeds.issues_feed_etag)(feeds.IssuesAtomFeed()),
-        name="feed_atom",
-    ),
+    path("feeds/issues.rss", feeds.IssuesFeed(), name="feed_rss"),
+    path("feeds/issues.atom", feeds.IssuesAtomFeed(), name="feed_atom"),
     path("api/issues/", api.issue_list, name="api_issue_list"),
     path("api/issues/<int:number>/", api.issue_detail, name="api_issue_detail"),
     path("api/items/", api.item_list, name="api_item_list"),
