@@ -40,9 +40,17 @@ def issue_detail(request, number):
     return _render_issue(request, issue)
 
 
+def _may_view_issues(user):
+    """Tell whether a user may read drafts: the admin's own rule for viewing issues."""
+    return user.has_perm("bulletins.view_issue") or user.has_perm("bulletins.change_issue")
+
+
 @never_cache
 @staff_member_required
 def issue_preview(request, number):
+    if not _may_view_issues(request.user):
+        # 404, not 403: a staff account without the right learns nothing about drafts.
+        raise Http404("No issue with this number.")
     issue = get_object_or_404(_with_contents(Issue.objects.all()), number=number)
     return _render_issue(request, issue, preview=True)
 
