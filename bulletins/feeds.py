@@ -18,6 +18,7 @@ from .filters import (
     published_items,
     published_sections,
 )
+from .images.feeds import FeedRequestMixin, feed_request, item_enclosures
 from .listing import SortedByIds
 from .models import Issue, Item, Section
 
@@ -67,7 +68,7 @@ def section_feed_etag(request, slug):
     return _tag(request, (latest, list(carried[:ITEMS_IN_FEED])))
 
 
-class PolledFeed(Feed):
+class PolledFeed(FeedRequestMixin, Feed):
     """A feed that answers a reader's repeat poll 304 when its `etag` (request, *args) is the
     tag of the copy the reader has, without rendering the feed."""
 
@@ -96,7 +97,8 @@ class IssuesFeed(PolledFeed):
         return _("No. %(number)s: %(title)s") % {"number": issue.number, "title": issue.title}
 
     def item_description(self, issue):
-        return render_to_string("bulletins/feed_issue.html", {"issue": issue})
+        context = {"issue": issue, "request": feed_request()}
+        return render_to_string("bulletins/feed_issue.html", context)
 
     def item_pubdate(self, issue):
         return issue.published_at
@@ -134,7 +136,11 @@ class SectionFeed(PolledFeed):
         return item.title
 
     def item_description(self, item):
-        return render_to_string("bulletins/feed_item.html", {"item": item})
+        context = {"item": item, "request": feed_request()}
+        return render_to_string("bulletins/feed_item.html", context)
+
+    def item_enclosures(self, item):
+        return item_enclosures(item)
 
     def item_pubdate(self, item):
         return item.section.issue.published_at
