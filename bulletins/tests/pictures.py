@@ -96,3 +96,31 @@ def png_header_only(width, height):
     """A PNG that declares width × height pixels and holds none (a bomb's header)."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IEND", b"")
+
+
+def photo(size=(200, 150), seed=0):
+    """A small JPEG photo; a different seed makes a different picture."""
+    colours = ["red", "navy", "olive", "teal", "purple", "orange", "maroon", "green"]
+    image = halves(size, top=colours[seed % 8], bottom=colours[(seed // 8 + 3) % 8])
+    image.putpixel((seed % size[0], 0), (seed % 256, 7, 7))
+    return encode(image, "JPEG", quality=90)
+
+
+def give_pictures(items, size=(200, 150), first_seed=0, **fields):
+    """Put a different picture on each item, as code outside the compose screen would."""
+    from django.core.files.base import ContentFile
+
+    for n, item in enumerate(items):
+        item.image = ContentFile(photo(size, seed=first_seed + n), name=f"photo-{n}.jpg")
+        item.image_alt = f"第 {n + 1} 张图片"
+        for key, value in fields.items():
+            setattr(item, key, value)
+        item.save()
+    return items
+
+
+def stored_files():
+    """Every file in the default storage, through the storage API."""
+    from bulletins.images.cleanup import walk
+
+    return sorted(walk())

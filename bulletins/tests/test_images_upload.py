@@ -35,19 +35,6 @@ def assert_refused(response, *messages):
     assert not Issue.objects.exists()
 
 
-def stored_files():
-    def walk(folder):
-        if not default_storage.exists(folder or "."):
-            return
-        folders, names = default_storage.listdir(folder)
-        for name in names:
-            yield f"{folder}/{name}" if folder else name
-        for sub in folders:
-            yield from walk(f"{folder}/{sub}" if folder else sub)
-
-    return sorted(walk(""))
-
-
 @pytest.fixture
 def no_decoding(monkeypatch):
     """Fail any attempt to decode a picture's pixels."""
@@ -66,7 +53,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(editor, no_decodin
     assert len(bomb) < 100_000  # 144 megapixels in a small file
     response = post_picture(editor, bomb, "chart.png")
     assert_refused(response, "12000 × 12000 像素", "144.0 百万像素", "最多接受 40 百万像素")
-    assert stored_files() == []
+    assert pictures.stored_files() == []
 
 
 def test_a_picture_declaring_billions_of_pixels_is_refused_unopened(editor, no_decoding):
@@ -167,7 +154,8 @@ def test_the_same_picture_uploaded_twice_is_stored_once(editor):
     assert editor.post(ADD_URL, form).status_code == 302
     first, second = Item.objects.exclude(image="").order_by("position")
     assert first.image.name == second.image.name
-    originals = [name for name in stored_files() if name.endswith(".jpg") and "-" not in name]
+    stored = pictures.stored_files()
+    originals = [name for name in stored if name.endswith(".jpg") and "-" not in name]
     assert originals == [first.image.name]
 
 
