@@ -10,6 +10,9 @@ class BulletinsConfig(AppConfig):
 
     def ready(self):
         from .caching import triggers
+        from .images import cleanup
+        from .models import Item
 
+        cleanup.connect(Item)
         # A migration that rebuilds a table on SQLite drops its triggers: put them back.
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="bulletins-triggers")
