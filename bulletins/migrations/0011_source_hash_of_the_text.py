@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletins', '0008_drop_duplicate_section_slug_index'),
+        ('bulletins', '0012_item_pictures'),
     ]
 
     operations = [
