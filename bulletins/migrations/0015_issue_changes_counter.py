@@ -16,7 +16,7 @@ CREATE = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bulletins", "0012_item_pictures"),
+        ("bulletins", "0011_source_hash_of_the_text"),
     ]
 
     operations = [
