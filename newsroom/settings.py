@@ -12,6 +12,13 @@ Environment variables (the README's configuration table says more):
     DATABASE_URL           e.g. postgres://user:pass@host/db (default: SQLite under var/).
     SQLITE_BUSY_TIMEOUT    seconds a SQLite writer waits for another (default: 20).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
+    REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
+                           (default: each process's own memory).
+    NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
+    NEWSROOM_BROWSER_MAX_AGE / NEWSROOM_SHARED_MAX_AGE
+                           seconds browsers / a CDN may keep a reader page (default: 0 / 60).
+    NEWSROOM_RELEASE       names the deployed release in cache keys (default: a fingerprint of
+                           the code, templates and translations).
 """
 
 import os
@@ -160,6 +167,41 @@ STORAGES = {
         )
     },
 }
+
+# Caching (bulletins.caching). With REDIS_URL, every app server shares one cache; without it,
+# each process keeps its own. Either way a cached page is keyed on the state of the published
+# content, read from the database on each request, so neither is ever stale.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "on").strip().lower() not in {
+    "off",
+    "0",
+    "false",
+    "no",
+}
+NEWSROOM_PAGE_CACHE_ALIAS = "default"
+# Entries are keyed on the content's state and never go stale; the timeout only bounds memory.
+NEWSROOM_PAGE_CACHE_TIMEOUT = 24 * 3600
+# Browsers revalidate each time (a 304 costs one small query), so an edit shows at once; a
+# CDN in front may keep a page a minute. Both are cut short by the next scheduled go-live.
+NEWSROOM_BROWSER_MAX_AGE = int(os.environ.get("NEWSROOM_BROWSER_MAX_AGE", "0"))
+NEWSROOM_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_SHARED_MAX_AGE", "60"))
+NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 
 # Largest legacy text file an editor may import, in bytes.
 LEGACY_IMPORT_MAX_BYTES = int(os.environ.get("LEGACY_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
