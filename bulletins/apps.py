@@ -6,3 +6,9 @@ class BulletinsConfig(AppConfig):
     name = "bulletins"
     verbose_name = _("Bulletins")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .images import cleanup
+        from .models import Item
+
+        cleanup.connect(Item)
