@@ -12,6 +12,7 @@ Environment variables (the README's configuration table says more):
     DATABASE_URL           e.g. postgres://user:pass@host/db (default: SQLite under var/).
     SQLITE_BUSY_TIMEOUT    seconds a SQLite writer waits for another (default: 20).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
+    STATIC_ROOT            where collectstatic puts the static files (default: var/static).
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
                            (default: each process's own memory).
     NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached reader pages before the middleware below: keep it after the ones above.
+    "bulletins.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,7 +155,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
