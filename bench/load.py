@@ -10,6 +10,7 @@ zero errors and zero 5xx. Exits 1 if any request failed or answered 5xx.
 """
 
 import argparse
+import contextlib
 import re
 import subprocess
 import sys
@@ -128,17 +129,20 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="newsroom-load-") as tmp:
-        with postgres_cluster() if args.database == "postgresql" else _nothing() as cluster:
-            url = (
-                cluster.create_database("newsroom")
-                if cluster
-                else f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
-            )
-            env = setup_site(url, tmp)
-            paths = site_paths(env)
-            with gunicorn(env, workers=args.workers) as (base, _):
-                output = run_wrk(base, paths, args.connections, args.duration, tmp)
+    postgres = args.database == "postgresql"
+    with (
+        tempfile.TemporaryDirectory(prefix="newsroom-load-") as tmp,
+        postgres_cluster() if postgres else contextlib.nullcontext() as cluster,
+    ):
+        url = (
+            cluster.create_database("newsroom")
+            if postgres
+            else f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
+        )
+        env = setup_site(url, tmp)
+        paths = site_paths(env)
+        with gunicorn(env, workers=args.workers) as (base, _):
+            output = run_wrk(base, paths, args.connections, args.duration, tmp)
     figures = summarize(output)
     failed = figures["socket errors"] + figures["statuses"].get(5, 0)
     print(
@@ -150,14 +154,6 @@ def main():
     print(f"  statuses: {dict(sorted(figures['codes'].items()))}")
     print(f"  socket errors: {figures['socket errors']}; 5xx: {figures['statuses'].get(5, 0)}")
     sys.exit(1 if failed else 0)
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 if __name__ == "__main__":
