@@ -6,3 +6,8 @@ class BulletinsConfig(AppConfig):
     name = "bulletins"
     verbose_name = _("Bulletins")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .history import register_models
+
+        register_models()

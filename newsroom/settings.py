@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
+    "reversion",
     "bulletins",
 ]
 

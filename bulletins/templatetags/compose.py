@@ -1,0 +1,27 @@
+"""Template tags of the compose screen."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def item_link(issue, section, item):
+    """Link an item to where readers find it; a draft's items to the staff preview (预览)."""
+    if issue is None:
+        return ""
+    if issue.is_public:
+        url = reverse(
+            "bulletins:item_detail",
+            kwargs={
+                "number": issue.number,
+                "section_position": section.position,
+                "item_position": item.position,
+            },
+        )
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View"))
+    url = f"{issue.get_preview_url()}#item-{section.position}-{item.position}"
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Preview"))
