@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 
 from .models import Issue, Item, Section
+from .source_links import SourceURLField
 
 
 class NormalizedTextField(forms.CharField):
@@ -175,8 +176,7 @@ class SectionForm(PositionedForm):
 
 
 class ItemForm(PositionedForm):
-    # Links typed without a scheme are taken as https (Django 6's default).
-    source_url = Item._meta.get_field("source_url").formfield(assume_scheme="https")
+    source_url = Item._meta.get_field("source_url").formfield(form_class=SourceURLField)
     body = _normalized(Item._meta.get_field("body"), widget=forms.Textarea(attrs={"rows": 8}))
     move_to = forms.TypedChoiceField(
         label=_("Section"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .caching import reader_page
 from .filters import ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, Item, Section, count_items
 from .search import snippet
@@ -25,6 +26,7 @@ def _render_issue(request, issue, *, preview=False):
     return render(request, "bulletins/issue_detail.html", {"issue": issue, "preview": preview})
 
 
+@reader_page
 def home(request):
     issue = _with_contents(Issue.objects.published()).order_by("-number").first()
     if issue is None:
@@ -32,18 +34,28 @@ def home(request):
     return _render_issue(request, issue)
 
 
+@reader_page
 def issue_detail(request, number):
     issue = get_object_or_404(_with_contents(Issue.objects.published()), number=number)
     return _render_issue(request, issue)
 
 
+def _may_view_issues(user):
+    """Tell whether a user may read drafts: the admin's own rule for viewing issues."""
+    return user.has_perm("bulletins.view_issue") or user.has_perm("bulletins.change_issue")
+
+
 @never_cache
 @staff_member_required
 def issue_preview(request, number):
+    if not _may_view_issues(request.user):
+        # 404, not 403: a staff account without the right learns nothing about drafts.
+        raise Http404("No issue with this number.")
     issue = get_object_or_404(_with_contents(Issue.objects.all()), number=number)
     return _render_issue(request, issue, preview=True)
 
 
+@reader_page
 def issue_archive(request):
     issues = Issue.objects.published().order_by("-number")
     page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
@@ -51,6 +63,7 @@ def issue_archive(request):
     return render(request, "bulletins/issue_archive.html", {"page": page})
 
 
+@reader_page
 def item_detail(request, number, section_position, item_position):
     issue = get_object_or_404(Issue.objects.published(), number=number)
     items = list(
@@ -87,6 +100,7 @@ def _with_snippets(items, terms):
     return items
 
 
+@reader_page
 def section_archive(request, slug):
     filterset = SectionItemFilter(request.GET or None, slug=slug)
     page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
@@ -100,6 +114,7 @@ def section_archive(request, slug):
     return render(request, "bulletins/section_archive.html", context)
 
 
+@reader_page
 def search_page(request):
     filterset = ItemFilter(request.GET or None)
     page = None

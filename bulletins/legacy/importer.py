@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..locks import lock_issue_numbers
 from ..models import Issue, Item, Section
 from ..search import index_new_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
@@ -130,6 +131,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
     """Create a draft issue from a parsed file, or replace the content of `existing`."""
     _refuse_what_would_not_fit(parsed, title)
     if existing is None:
+        lock_issue_numbers()  # parallel imports take numbers in turn
         number = number or Issue.objects.next_number()
         if Issue.objects.filter(number=number).exists():
             raise LegacyImportError(

@@ -40,7 +40,7 @@ def remove_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bulletins", "0008_drop_duplicate_section_slug_index"),
+        ("bulletins", "0013_public_changes_counter"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
