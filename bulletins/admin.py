@@ -17,7 +17,13 @@ from django.utils.translation import ngettext
 from . import editorial
 from .admin_history import HistoryAdminMixin
 from .admin_import import LegacyImportMixin
-from .compose import compose_media, conflict_context, error_summary, save_summary
+from .compose import (
+    compose_media,
+    conflict_context,
+    error_summary,
+    field_legend,
+    save_summary,
+)
 from .forms import (
     IssueForm,
     ItemForm,
@@ -33,6 +39,14 @@ from .search import index_issue
 
 # Fields only a chief editor may set; a form from anyone else that carries them is forged.
 PUBLICATION_FIELDS = ("status", "published_at", "published_at_0", "published_at_1")
+
+
+class ComposeInlineAdminFormset(nested_admin.NestedInlineAdminFormset):
+    @property
+    def media(self):
+        # nested-admin builds every row of the outline a second time to collect their media;
+        # the rows' widgets share their formset's, and the outline's scripts are compose_media.
+        return self.formset.media
 
 
 class ItemInline(nested_admin.NestedStackedInline):
@@ -99,6 +113,7 @@ class IssueActionForm(ActionForm):
 class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelAdmin):
     form = IssueForm
     inlines = [SectionInline]
+    inline_admin_formset_helper_cls = ComposeInlineAdminFormset
     change_form_template = "admin/bulletins/issue/change_form.html"
     formfield_overrides = {
         models.DateTimeField: {
@@ -188,6 +203,7 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["media"] = compose_media(context["media"])
         context["error_summary"] = error_summary(context)
+        context["field_legend"] = field_legend()
         context["errors"] = None  # the summary above takes the place of Django's error note
         context["conflict"] = conflict_context(context["adminform"].form, obj)
         context["can_publish"] = editorial.can_publish(request.user)

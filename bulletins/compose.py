@@ -21,6 +21,25 @@ def compose_media(media):
     return forms.Media(js=js + SCRIPTS, css={"all": css + STYLES})
 
 
+def field_legend():
+    """What each field of a section and of an item is for, shown once above the outline."""
+    from .forms import ItemForm
+
+    legend = []
+    for model, names in (
+        (Section, ["title", "number", "slug"]),
+        (Item, ["title", "body", "source", "source_url", "image", "image_alt"]),
+    ):
+        for name in names:
+            model_field = model._meta.get_field(name)
+            legend.append(
+                (f"{model._meta.verbose_name} · {model_field.verbose_name}", model_field.help_text)
+            )
+    move_to = ItemForm.base_fields["move_to"]
+    legend.append((f"{Item._meta.verbose_name} · {move_to.label}", move_to.help_text))
+    return legend
+
+
 def _value(form, name):
     value = form[name].value()
     return "" if value is None else str(value).strip()

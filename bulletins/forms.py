@@ -13,6 +13,7 @@ from nested_admin.formsets import NestedInlineFormSet
 
 from .models import Issue, Item, Section
 from .source_links import SourceURLField
+from .widgets import render_directly
 
 
 class NormalizedTextField(forms.CharField):
@@ -149,6 +150,10 @@ class PositionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The outline explains the fields once (compose.field_legend); repeated on every row,
+        # their help was an eighth of the page.
+        for field in self.fields.values():
+            field.help_text = ""
         position = self.fields["position"]
         position.required = False
         position.widget.attrs.update({"class": "position", "min": "0", "max": "9999"})
@@ -226,6 +231,11 @@ class PositionedFormSet(NestedInlineFormSet):
     def validate_unique(self):
         # Two rows may ask for one position: the plan (ordering.plan_order) settles it.
         pass
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            render_directly(field.widget)
 
     def process_forms_pre_save(self, forms):
         # nested-admin renumbers rows here from 0 by their posted positions; the order of the

@@ -2,7 +2,8 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -25,3 +26,20 @@ def item_link(issue, section, item):
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View"))
     url = f"{issue.get_preview_url()}#item-{section.position}-{item.position}"
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Preview"))
+
+
+@register.simple_tag
+def field_block(field):
+    """A field of an outline row: label, input and errors (a template include per field made
+    up a fifth of the screen's server time)."""
+    errors = format_html_join("", "<li>{}</li>", ((error,) for error in field.errors))
+    return format_html(
+        '<div class="field{} field-{}"><label for="{}"{}>{}</label>{}{}</div>',
+        " errors" if field.errors else "",
+        field.name,
+        field.id_for_label,
+        mark_safe(' class="required"') if field.field.required else "",
+        field.label,
+        field,
+        format_html('<ul class="errorlist">{}</ul>', errors) if field.errors else "",
+    )

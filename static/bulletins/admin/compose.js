@@ -4,6 +4,13 @@
    blank line at the end of each list. */
 (function () {
   "use strict";
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  function start() {
   var form = document.getElementById("issue_form");
   var compose = document.getElementById("compose");
   if (!form || !compose) { return; }
@@ -121,11 +128,19 @@
   }
 
   function addRow(prefix, list) {
-    var template = compose.querySelector("template.row-template[data-prefix='" + prefix + "']");
+    var template;
+    if (list.classList.contains("item-list")) {
+      // One item template serves every section: its prefix is replaced by this list's.
+      template = list.parentElement.querySelector(":scope > template.item-template") ||
+        compose.querySelector("template.item-template");
+    } else {
+      template = compose.querySelector("template.row-template[data-prefix='" + prefix + "']");
+    }
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
     if (!template || !total) { return; }
     var index = parseInt(total.value, 10);
-    var html = template.innerHTML.split(prefix + "-__prefix__").join(prefix + "-" + index);
+    var source = template.dataset.prefix;
+    var html = template.innerHTML.split(source + "-__prefix__").join(prefix + "-" + index);
     if (prefix === "sections") {
       html = html.split("sections-empty-items").join("sections-" + index + "-items");
     }
@@ -256,5 +271,6 @@
   if (location.hash) {
     var target = document.getElementById(location.hash.slice(1));
     if (target) { openAround(target); }
+  }
   }
 })();
