@@ -147,7 +147,7 @@ def conflict_context(form, issue):
     from django.urls import reverse
 
     from .admin_history import compare_url
-    from .history import revisions_of
+    from .history import revision_with_stamp
 
     conflict = getattr(form, "conflict", None)
     if not conflict or issue is None:
@@ -159,8 +159,7 @@ def conflict_context(form, issue):
         opened = datetime.fromisoformat(form.data.get(form.add_prefix("opened_version"), ""))
     except ValueError:
         opened = None
-    if latest is not None and opened is not None:
-        seen = [rev for rev in revisions_of(issue) if rev.date_created <= opened]
-        if seen and seen[0].pk != latest.pk:
-            conflict["compare_url"] = compare_url(issue, seen[0], latest)
+    seen = revision_with_stamp(issue, opened) if opened else None
+    if latest is not None and seen is not None and seen.pk != latest.pk:
+        conflict["compare_url"] = compare_url(issue, seen, latest)
     return conflict

@@ -80,6 +80,21 @@ def revision_of(issue, revision_id):
     return version.revision if version else None
 
 
+def revision_with_stamp(issue, updated_at, *, look_back=50):
+    """The revision that kept the issue as it was when its `updated_at` was `updated_at`."""
+    versions = (
+        Version.objects.get_for_object(issue)
+        .select_related("revision__user")
+        .order_by("-pk")[:look_back]
+    )
+    # Versions are JSON, which keeps times to the millisecond.
+    wanted = updated_at.replace(microsecond=updated_at.microsecond // 1000 * 1000)
+    for version in versions:
+        if version.field_dict.get("updated_at") == wanted:
+            return version.revision
+    return None
+
+
 class HistoryError(Exception):
     """A revert cannot be done; the message says why."""
 

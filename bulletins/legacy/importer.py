@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..history import record_revision
 from ..locks import lock_issue_numbers
 from ..models import Issue, Item, Section
 from ..search import index_new_items
@@ -174,6 +175,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         for position, parsed_item in enumerate(parsed_section.items, start=1)
     )
     index_new_items(items)  # the old items' rows went with them
+    record_revision(issue, summary=_("Imported from a legacy file"))
     return issue
 
 
