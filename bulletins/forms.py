@@ -279,7 +279,8 @@ class SectionFormSet(PositionedFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or self._should_delete_form(form) or not data.get("slug"):
                 continue
-            if data["slug"] in slugs:
+            slug = data["slug"]
+            if slug in slugs:
                 form.add_error(
                     "slug",
                     _(
@@ -287,7 +288,7 @@ class SectionFormSet(PositionedFormSet):
                         "own, or readers cannot tell them apart."
                     ),
                 )
-            slugs.setdefault(data["slug"], form)
+            slugs.setdefault(slug, form)
         from .ordering import plan_order
 
         self.plan = plan_order(self)

@@ -10,8 +10,9 @@ import contextvars
 from contextlib import contextmanager
 
 import reversion
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -50,7 +51,8 @@ def record_revision(issue, user=None, summary=""):
     with reversion.create_revision(manage_manually=True):
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
-        reversion.set_comment(str(summary)[:500])
+        with translation.override(settings.LANGUAGE_CODE):  # commands run untranslated
+            reversion.set_comment(str(summary)[:500])
         reversion.add_to_revision(issue)
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..history import record_revision
 from ..locks import lock_issue_numbers
@@ -175,7 +176,7 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         for position, parsed_item in enumerate(parsed_section.items, start=1)
     )
     index_new_items(items)  # the old items' rows went with them
-    record_revision(issue, summary=_("Imported from a legacy file"))
+    record_revision(issue, summary=gettext_lazy("Imported from a legacy file"))
     return issue
 
 

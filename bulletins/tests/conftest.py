@@ -96,3 +96,6 @@ def chief_editor(client):
     """Log in a member of the chief editors' group 主编: may also publish and delete."""
     client.force_login(_member_of("主编", "zhubian"))
     return client
+
+
+from .browsing import browser_page  # noqa: E402, F401 (the browser tests' page fixture)
