@@ -58,7 +58,17 @@ class ItemInline(nested_admin.NestedStackedInline):
     verbose_name = _("news item")
     verbose_name_plural = _("news items")
     extra = 1
-    fields = ["position", "title", "body", "source", "source_url", "image", "image_alt"]
+    fields = [
+        "position",
+        "title",
+        "body",
+        "source",
+        "source_url",
+        "image",
+        "image_alt",
+        "image_caption",
+        "image_credit",
+    ]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -28,7 +28,19 @@ def field_legend():
     legend = []
     for model, names in (
         (Section, ["title", "number", "slug"]),
-        (Item, ["title", "body", "source", "source_url", "image", "image_alt"]),
+        (
+            Item,
+            [
+                "title",
+                "body",
+                "source",
+                "source_url",
+                "image",
+                "image_alt",
+                "image_caption",
+                "image_credit",
+            ],
+        ),
     ):
         for name in names:
             model_field = model._meta.get_field(name)

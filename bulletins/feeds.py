@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from .caching import reader_page
 from .filters import READING_ORDER, latest_published_section, published_items
+from .images.feeds import FeedRequestMixin, feed_request, item_enclosures
 from .listing import SortedByIds
 from .models import Issue, Section
 
@@ -20,7 +21,7 @@ ITEMS_IN_FEED = 20
 ISSUES_IN_FEED = 10
 
 
-class CachedFeed(Feed):
+class CachedFeed(FeedRequestMixin, Feed):
     """A feed served like every reader page (`caching.reader_page`): a reader's repeat poll
     is answered 304, and a first fetch from the page cache, without rendering the feed."""
 
@@ -45,7 +46,8 @@ class IssuesFeed(CachedFeed):
         return _("No. %(number)s: %(title)s") % {"number": issue.number, "title": issue.title}
 
     def item_description(self, issue):
-        return render_to_string("bulletins/feed_issue.html", {"issue": issue})
+        context = {"issue": issue, "request": feed_request()}
+        return render_to_string("bulletins/feed_issue.html", context)
 
     def item_pubdate(self, issue):
         return issue.published_at
@@ -82,7 +84,11 @@ class SectionFeed(CachedFeed):
         return item.title
 
     def item_description(self, item):
-        return render_to_string("bulletins/feed_item.html", {"item": item})
+        context = {"item": item, "request": feed_request()}
+        return render_to_string("bulletins/feed_item.html", context)
+
+    def item_enclosures(self, item):
+        return item_enclosures(item)
 
     def item_pubdate(self, item):
         return item.section.issue.published_at

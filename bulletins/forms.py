@@ -192,7 +192,17 @@ class ItemForm(PositionedForm):
 
     class Meta:
         model = Item
-        fields = ["position", "title", "body", "source", "source_url", "image", "image_alt"]
+        fields = [
+            "position",
+            "title",
+            "body",
+            "source",
+            "source_url",
+            "image",  # checked and prepared by images.forms.PictureUploadField
+            "image_alt",
+            "image_caption",
+            "image_credit",
+        ]
         error_messages = {
             "title": {"required": _("Every item needs a title.")},
             "body": {"required": _("Every item needs a body text.")},

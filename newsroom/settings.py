@@ -6,6 +6,7 @@ Environment variables:
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1).
     DATABASE_URL           e.g. postgres://user:pass@host/db (default: SQLite under var/).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
+    STATIC_ROOT            where collectstatic puts the static files (default: var/static).
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
                            (default: each process's own memory).
     NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached reader pages before the middleware below: keep it after the ones above.
+    "bulletins.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,7 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

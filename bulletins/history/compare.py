@@ -19,7 +19,16 @@ from ..models import Issue, Item, Section
 
 ISSUE_FIELDS = ["number", "title", "issue_date", "status", "published_at", "editors_note"]
 SECTION_FIELDS = ["title", "number", "slug"]
-ITEM_FIELDS = ["title", "body", "source", "source_url", "image", "image_alt"]
+ITEM_FIELDS = [
+    "title",
+    "body",
+    "source",
+    "source_url",
+    "image",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+]
 LONG_TEXT = {"body", "editors_note"}
 
 
