@@ -40,7 +40,7 @@ def remove_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bulletins", "0011_source_hash_of_the_text"),
+        ("bulletins", "0015_issue_changes_counter"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
