@@ -43,7 +43,7 @@ def issues_feed_etag(request):
     """
     stamps = (
         Issue.objects.published()
-        .order_by("-number")
+        .newest_first()
         .values_list("pk", "updated_at", "published_at")[:ISSUES_IN_FEED]
     )
     return _tag(request, list(stamps))
@@ -88,7 +88,7 @@ class IssuesFeed(PolledFeed):
         sections = Section.objects.prefetch_related("items")
         return (
             Issue.objects.published()
-            .order_by("-number")
+            .newest_first()
             .prefetch_related(Prefetch("sections", queryset=sections))[:ISSUES_IN_FEED]
         )
 

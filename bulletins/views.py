@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from .filters import ItemFilter, SectionItemFilter, latest_published_section
+from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, Item, Section, count_items
-from .search import snippet
+from .search import SearchTooBroad, snippet
 
 
 def _with_contents(issues):
@@ -26,7 +26,7 @@ def _render_issue(request, issue, *, preview=False):
 
 
 def home(request):
-    issue = _with_contents(Issue.objects.published()).order_by("-number").first()
+    issue = _with_contents(Issue.objects.published().newest_first()).first()
     if issue is None:
         return render(request, "bulletins/no_issue.html", status=200)
     return _render_issue(request, issue)
@@ -45,7 +45,7 @@ def issue_preview(request, number):
 
 
 def issue_archive(request):
-    issues = Issue.objects.published().order_by("-number")
+    issues = Issue.objects.published().newest_first()
     page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
     count_items(page.object_list)
     return render(request, "bulletins/issue_archive.html", {"page": page})
@@ -87,15 +87,26 @@ def _with_snippets(items, terms):
     return items
 
 
+def _results_page(request, filterset, size):
+    """The page of results the filters ask for; None, with a message to the reader beside the
+    query, when the search is too broad to answer within its time budget."""
+    try:
+        return _page(request, filterset.results(), size)
+    except SearchTooBroad:
+        filterset.form.add_error("q", TOO_BROAD)
+        return None
+
+
 def section_archive(request, slug):
     filterset = SectionItemFilter(request.GET or None, slug=slug)
-    page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
-    section = page.object_list[0].section if page.object_list else None
+    page = _results_page(request, filterset, settings.SECTION_PAGE_SIZE)
+    section = page.object_list[0].section if page and page.object_list else None
     if section is None:
         section = latest_published_section(slug)
         if section is None:
             raise Http404("No published section has this slug.")
-    _with_snippets(page.object_list, filterset.terms)
+    if page:
+        _with_snippets(page.object_list, filterset.terms)
     context = {"section": section, "page": page, "filter": filterset}
     return render(request, "bulletins/section_archive.html", context)
 
@@ -104,8 +115,9 @@ def search_page(request):
     filterset = ItemFilter(request.GET or None)
     page = None
     if filterset.terms:
-        page = _page(request, filterset.results(), settings.SEARCH_PAGE_SIZE)
-        _with_snippets(page.object_list, filterset.terms)
+        page = _results_page(request, filterset, settings.SEARCH_PAGE_SIZE)
+        if page:
+            _with_snippets(page.object_list, filterset.terms)
     context = {"filter": filterset, "page": page, "query": request.GET.get("q", "")}
     return render(request, "bulletins/search.html", context)
 

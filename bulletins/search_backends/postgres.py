@@ -15,11 +15,21 @@ extension answers phrases from its index but needs a superuser to install it. Th
 about 1 ms more to index.
 """
 
-from . import TABLE, KeyedIndex, Match
+from contextlib import nullcontext
+
+from django.db import OperationalError, transaction
+
+from . import TABLE, KeyedIndex, Match, SearchTooBroad
 
 GRAM = 4
 LONG_GRAM = 8  # started by ASCII characters only, marked "a" rather than "b"
 END = " "  # marks the end of the text; folded text has no white space
+
+
+def _cancelled(error):
+    """Whether PostgreSQL cancelled the statement (statement_timeout): SQLSTATE 57014."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "57014" or getattr(cause, "pgcode", None) == "57014"
 
 
 def _quote(token):
@@ -162,7 +172,7 @@ class PostgresIndex(KeyedIndex):
             (in_title, [tsquery, *confirm]),
         )
 
-    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None, budget=None):
         """Count the matches and rank a page of them in one statement, in one round trip.
 
         Counting is the bulk of the work: GIN keeps no visibility, so each match costs a visit
@@ -215,15 +225,29 @@ class PostgresIndex(KeyedIndex):
         #   rather scan the table than the indexes.
         # - Prefetching heap pages that are in memory costs a fifth of a count (measured).
         settings = {"enable_seqscan": "off", "effective_io_concurrency": "0"}
-        cursor.execute(
+        if budget is not None and budget <= 0:
+            raise SearchTooBroad  # spent already: statement_timeout counts in milliseconds
+        if budget is not None:
+            # Past its budget the statement is cancelled (SQLSTATE 57014): SearchTooBroad.
+            settings["statement_timeout"] = max(1, round(budget * 1000))
+        statement = (
             "".join(f"SET LOCAL {name} = {value}; " for name, value in settings.items())
             + sql
-            + "".join(f"; SET LOCAL {name} TO DEFAULT" for name in settings),
-            params,
+            + "".join(f"; SET LOCAL {name} TO DEFAULT" for name in settings)
         )
-        while cursor.description is None and cursor.nextset():
-            pass  # past the results of SET
-        total, title_ids, body_ids = cursor.fetchone()
+        # Inside a transaction, a cancelled statement would abort it: a savepoint keeps the
+        # cancellation to the search (and undoes its SET LOCAL).
+        within = transaction.atomic(using=cursor.db.alias) if cursor.db.in_atomic_block else None
+        try:
+            with within or nullcontext():
+                cursor.execute(statement, params)
+                while cursor.description is None and cursor.nextset():
+                    pass  # past the results of SET
+                total, title_ids, body_ids = cursor.fetchone()
+        except OperationalError as error:
+            if _cancelled(error):
+                raise SearchTooBroad from error
+            raise
         return total, (title_ids + body_ids)[:limit]
 
     def begin_rebuild(self, cursor):
