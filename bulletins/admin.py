@@ -2,6 +2,7 @@
 
 import nested_admin
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +16,7 @@ from .editorial import start_next_issue
 from .forms import IssueForm, ItemForm, PositionedFormSet, SectionForm
 from .models import Issue, Item, Section
 from .ordering import park_positions, renumber_positions
+from .params import YEAR_MAX, whole_number
 from .search import index_issue
 
 
@@ -49,9 +51,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in reversed(years)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(issue_date__year=int(self.value()))
-        return queryset
+        year = whole_number(self.value(), maximum=YEAR_MAX)
+        if self.value() and year is None:
+            raise IncorrectLookupParameters(self.value())  # the list shows itself unfiltered
+        return queryset.filter(issue_date__year=year) if year else queryset
 
 
 @admin.register(Issue)
@@ -73,6 +76,12 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_item_count("_item_count")
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:  # the date hierarchy's ?issue_date__year=10000000000
+            raise IncorrectLookupParameters(error) from error
 
     def get_changeform_initial_data(self, request):
         return {

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from bulletins.legacy.importer import import_legacy_file
+from bulletins.params import ISSUE_NUMBER_MAX, whole_number
 
 
 def _date(value):
@@ -20,9 +21,13 @@ def _date(value):
 
 
 def _positive(value):
-    if not value.isdigit() or int(value) < 1:
-        raise CommandError(f"--number must be a positive whole number, not “{value}”", returncode=2)
-    return int(value)
+    number = whole_number(value, maximum=ISSUE_NUMBER_MAX)
+    if number is None:
+        raise CommandError(
+            f"--number must be a whole number from 1 to {ISSUE_NUMBER_MAX:,}, not “{value}”",
+            returncode=2,
+        )
+    return number
 
 
 class Command(BaseCommand):
