@@ -119,22 +119,23 @@ def test_an_issue_whose_date_changes_moves_in_search_with_its_items(editor, clie
 
 
 def test_an_issue_of_the_same_date_with_a_smaller_number_takes_its_place_below(client, newest):
-    # Two issues of one date rank by number: a No. 0 cannot exist, so No. 1 (newest) is
-    # joined by No. 5 first, then moved up by No. 3 taking the place between.
-    five = make_issue(number=5, issue_date=date(2024, 3, 4), sections=[("半导体", 0)])
-    three = make_issue(number=3, issue_date=date(2024, 3, 4), sections=[("半导体", 0)])
-    items = {}
-    for issue in (five, three):
-        items[issue.number] = Item.objects.create(
-            section=issue.sections.get(), position=1, title="台积电动态", body="正文。"
+    # Issues of one date rank by number: No. 5 is indexed with its items, then No. 3 of the
+    # same date comes between No. 1 and No. 5, which moves up with its items.
+    five = make_issue(number=5, issue_date=date(2024, 3, 4), sections=[("半导体", 2)])
+    three = make_issue(number=3, issue_date=date(2024, 3, 4), sections=[("半导体", 2)])
+    newest.sections.get().items.update(title="半导体 第 1 条新闻")
+    index_issue(newest)
+    ids = {
+        issue.number: list(
+            issue.sections.get().items.order_by("position").values_list("pk", flat=True)
         )
-        index_issue(issue)
-    items[1] = newest.sections.get().items.get()
-    in_order = [items[5].id, items[3].id, items[1].id]
-    assert api_ids(client, q="台积电")[0] == in_order
-    assert api_ids(client, q="台积电", section="半导体")[0] == in_order
-    for number, item in items.items():
-        assert api_ids(client, q="台积电", issue=number)[0] == [item.id]
+        for issue in (newest, three, five)
+    }
+    in_order = ids[5][:1] + ids[3][:1] + ids[1]
+    assert api_ids(client, q="第 1 条新闻")[0] == in_order
+    assert api_ids(client, q="第 1 条新闻", section="半导体")[0] == in_order
+    assert api_ids(client, q="新闻", issue=5)[0] == ids[5]
+    assert api_ids(client, q="新闻", issue=3)[0] == ids[3]
     slots = dict(Issue.objects.values_list("number", "search_slot"))
     assert slots[5] > slots[3] > slots[1]
 
