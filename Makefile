@@ -29,7 +29,7 @@ run: $(VENV)/.runtime messages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev messages
-	@bash scripts/ensure-system-packages.sh --postgres --browser
+	@bash scripts/ensure-system-packages.sh --postgres --browser --redis
 	bash scripts/test-all.sh
 
 lint: $(VENV)/.dev

@@ -28,7 +28,19 @@ class ItemInline(nested_admin.NestedStackedInline):
     extra = 0
     fieldsets = [
         (None, {"fields": ["position", "title", "body"]}),
-        (_("Source and image"), {"fields": ["source", "source_url", "image", "image_alt"]}),
+        (
+            _("Source and image"),
+            {
+                "fields": [
+                    "source",
+                    "source_url",
+                    "image",
+                    "image_alt",
+                    "image_caption",
+                    "image_credit",
+                ]
+            },
+        ),
     ]
 
 

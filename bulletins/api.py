@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from .caching import reader_page
 from .filters import ItemFilter
 from .legacy.exporter import issue_for_export, issue_to_dict
 from .models import Issue
@@ -79,6 +80,7 @@ def _bad_requests_as_json(view):
     return require_GET(wrapper)
 
 
+@reader_page
 @_bad_requests_as_json
 def issue_list(request):
     """GET /api/issues/: published issues, newest first."""
@@ -95,6 +97,7 @@ def issue_list(request):
     )
 
 
+@reader_page
 @_bad_requests_as_json
 def issue_detail(request, number):
     """GET /api/issues/<number>/: the issue as `export_issue --format json` prints it, plus URLs."""
@@ -106,6 +109,7 @@ def issue_detail(request, number):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+@reader_page
 @_bad_requests_as_json
 def item_list(request):
     """GET /api/items/?q=&section=&issue=&date_from=&date_to=&page=&page_size="""

@@ -9,6 +9,7 @@ from nested_admin.formsets import NestedInlineFormSet
 
 from .models import Issue, Item, Section
 from .params import ISSUE_NUMBER_MAX, WholeNumberField
+from .source_links import SourceURLField
 
 
 class IssueForm(forms.ModelForm):
@@ -56,12 +57,21 @@ class SectionForm(PositionedForm):
 
 
 class ItemForm(PositionedForm):
-    # Links typed without a scheme are taken as https (Django 6's default).
-    source_url = Item._meta.get_field("source_url").formfield(assume_scheme="https")
+    source_url = Item._meta.get_field("source_url").formfield(form_class=SourceURLField)
 
     class Meta:
         model = Item
-        fields = ["position", "title", "body", "source", "source_url", "image", "image_alt"]
+        fields = [
+            "position",
+            "title",
+            "body",
+            "source",
+            "source_url",
+            "image",  # checked and prepared by images.forms.PictureUploadField
+            "image_alt",
+            "image_caption",
+            "image_credit",
+        ]
         error_messages = {
             "title": {"required": _("Every item needs a title.")},
             "body": {"required": _("Every item needs a body text.")},

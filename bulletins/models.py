@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .images.fields import PictureField
 from .params import ISSUE_NUMBER_MAX
 
 # A news item is a few hundred to a few thousand characters. The cap keeps every body within
@@ -114,7 +115,10 @@ class Issue(models.Model):
         max_length=64,
         blank=True,
         editable=False,
-        help_text=_("SHA-256 of the legacy text this issue was imported from, if any."),
+        help_text=_(
+            "SHA-256 of the legacy text this issue was imported from, if any: of the text as "
+            "decoded and normalised, so that a copy in another encoding is the same issue."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -281,17 +285,44 @@ class Item(models.Model):
         blank=True,
         help_text=_("Link to the original report, if there is one."),
     )
-    image = models.ImageField(
+    image = PictureField(
         _("image"),
         upload_to=item_image_path,
         blank=True,
-        help_text=_("An optional picture shown with the item."),
+        record_field="image_renditions",
+        help_text=_(
+            "An optional picture shown with the item: JPEG, PNG, WebP or GIF, up to 10 MB "
+            "and 40 megapixels. It is turned upright, its location and camera data are "
+            "removed, and readers get copies sized for their screens."
+        ),
     )
     image_alt = models.CharField(
         _("image description"),
         max_length=300,
         blank=True,
         help_text=_("Describe the picture for readers who cannot see it. Required with an image."),
+    )
+    image_caption = models.CharField(
+        _("image caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional. Shown under the picture, e.g. what or who it shows."),
+    )
+    image_credit = models.CharField(
+        _("image credit"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Optional. Who took or owns the picture, e.g. a photographer or an agency; "
+            "shown under the picture as “Image: …”."
+        ),
+    )
+    image_renditions = models.JSONField(
+        _("image renditions"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The picture's size and the resized copies made of it (set on upload)."),
     )
 
     class Meta:

@@ -7,8 +7,10 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
+from .caching import reader_page
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, Item, Section, count_items
 from .search import SearchTooBroad, snippet
@@ -25,6 +27,7 @@ def _render_issue(request, issue, *, preview=False):
     return render(request, "bulletins/issue_detail.html", {"issue": issue, "preview": preview})
 
 
+@reader_page
 def home(request):
     issue = _with_contents(Issue.objects.published().newest_first()).first()
     if issue is None:
@@ -32,18 +35,28 @@ def home(request):
     return _render_issue(request, issue)
 
 
+@reader_page
 def issue_detail(request, number):
     issue = get_object_or_404(_with_contents(Issue.objects.published()), number=number)
     return _render_issue(request, issue)
 
 
+def _may_view_issues(user):
+    """Tell whether a user may read drafts: the admin's own rule for viewing issues."""
+    return user.has_perm("bulletins.view_issue") or user.has_perm("bulletins.change_issue")
+
+
 @never_cache
 @staff_member_required
 def issue_preview(request, number):
+    if not _may_view_issues(request.user):
+        # 404, not 403: a staff account without the right learns nothing about drafts.
+        raise Http404("No issue with this number.")
     issue = get_object_or_404(_with_contents(Issue.objects.all()), number=number)
     return _render_issue(request, issue, preview=True)
 
 
+@reader_page
 def issue_archive(request):
     issues = Issue.objects.published().newest_first()
     page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
@@ -51,6 +64,7 @@ def issue_archive(request):
     return render(request, "bulletins/issue_archive.html", {"page": page})
 
 
+@reader_page
 def item_detail(request, number, section_position, item_position):
     issue = get_object_or_404(Issue.objects.published(), number=number)
     items = list(
@@ -94,9 +108,19 @@ def _results_page(request, filterset, size):
         return _page(request, filterset.results(), size)
     except SearchTooBroad:
         filterset.form.add_error("q", TOO_BROAD)
+        filterset.too_broad = True
         return None
 
 
+def _uncached_if_too_broad(response, filterset):
+    """Keep a "too broad" answer out of every cache: the same search may be answered when
+    the server is less busy."""
+    if getattr(filterset, "too_broad", False):
+        add_never_cache_headers(response)
+    return response
+
+
+@reader_page
 def section_archive(request, slug):
     filterset = SectionItemFilter(request.GET or None, slug=slug)
     page = _results_page(request, filterset, settings.SECTION_PAGE_SIZE)
@@ -108,9 +132,11 @@ def section_archive(request, slug):
     if page:
         _with_snippets(page.object_list, filterset.terms)
     context = {"section": section, "page": page, "filter": filterset}
-    return render(request, "bulletins/section_archive.html", context)
+    response = render(request, "bulletins/section_archive.html", context)
+    return _uncached_if_too_broad(response, filterset)
 
 
+@reader_page
 def search_page(request):
     filterset = ItemFilter(request.GET or None)
     page = None
@@ -119,7 +145,8 @@ def search_page(request):
         if page:
             _with_snippets(page.object_list, filterset.terms)
     context = {"filter": filterset, "page": page, "query": request.GET.get("q", "")}
-    return render(request, "bulletins/search.html", context)
+    response = render(request, "bulletins/search.html", context)
+    return _uncached_if_too_broad(response, filterset)
 
 
 def robots_txt(request):

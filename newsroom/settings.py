@@ -6,6 +6,14 @@ Environment variables:
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1).
     DATABASE_URL           e.g. postgres://user:pass@host/db (default: SQLite under var/).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
+    STATIC_ROOT            where collectstatic puts the static files (default: var/static).
+    REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
+                           (default: each process's own memory).
+    NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
+    NEWSROOM_BROWSER_MAX_AGE / NEWSROOM_SHARED_MAX_AGE
+                           seconds browsers / a CDN may keep a reader page (default: 0 / 60).
+    NEWSROOM_RELEASE       names the deployed release in cache keys (default: a fingerprint of
+                           the code, templates and translations).
 """
 
 import os
@@ -63,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached reader pages before the middleware below: keep it after the ones above.
+    "bulletins.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +115,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers at once (parallel imports, two editors saving, workers of one server):
+    # a transaction takes the write lock when it begins (IMMEDIATE), so it waits for another
+    # writer instead of failing with "database is locked" when it upgrades from reading;
+    # WAL lets readers go on while one writes. dj_database_url sets no OPTIONS of its own.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),  # seconds a writer waits
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -123,7 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -138,6 +159,41 @@ STORAGES = {
         )
     },
 }
+
+# Caching (bulletins.caching). With REDIS_URL, every app server shares one cache; without it,
+# each process keeps its own. Either way a cached page is keyed on the state of the published
+# content, read from the database on each request, so neither is ever stale.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "on").strip().lower() not in {
+    "off",
+    "0",
+    "false",
+    "no",
+}
+NEWSROOM_PAGE_CACHE_ALIAS = "default"
+# Entries are keyed on the content's state and never go stale; the timeout only bounds memory.
+NEWSROOM_PAGE_CACHE_TIMEOUT = 24 * 3600
+# Browsers revalidate each time (a 304 costs one small query), so an edit shows at once; a
+# CDN in front may keep a page a minute. Both are cut short by the next scheduled go-live.
+NEWSROOM_BROWSER_MAX_AGE = int(os.environ.get("NEWSROOM_BROWSER_MAX_AGE", "0"))
+NEWSROOM_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_SHARED_MAX_AGE", "60"))
+NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 
 # Largest legacy text file an editor may import, in bytes.
 LEGACY_IMPORT_MAX_BYTES = int(os.environ.get("LEGACY_IMPORT_MAX_BYTES", 5 * 1024 * 1024))

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from bulletins.caching import reader_page
 from bulletins.sitemaps import SITEMAPS
 from bulletins.views import robots_txt
 
@@ -19,13 +20,13 @@ urlpatterns = [
     # item, not only the first page of them.
     path(
         "sitemap.xml",
-        sitemaps.index,
+        reader_page(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemaps.sitemap,
+        reader_page(sitemaps.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

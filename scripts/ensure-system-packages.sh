@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs when they are missing:
 # gettext (to compile translations); with --postgres, PostgreSQL 15; with --browser, Chromium
-# (the browser tests drive Debian's chromium with Playwright; no browser is downloaded).
+# (the browser tests drive Debian's chromium with Playwright; no browser is downloaded); with
+# --redis, redis-server (the two-instance test); with --bench, wrk (the load benchmarks).
 set -euo pipefail
 
 need=()
@@ -10,6 +11,8 @@ for option in "$@"; do
   case "$option" in
     --postgres) [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15) ;;
     --browser) [ -x /usr/bin/chromium ] || need+=(chromium) ;;
+    --redis) [ -x /usr/bin/redis-server ] || need+=(redis-server) ;;
+    --bench) [ -x /usr/bin/wrk ] || need+=(wrk) ;;
   esac
 done
 [ ${#need[@]} -eq 0 ] && exit 0

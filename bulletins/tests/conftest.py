@@ -3,11 +3,42 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core.cache import caches
+from django.db import connection
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start each test with an empty cache: the database rolls back after each test, and its
+    counts of changes with it, so pages cached by the last test would match the next's."""
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _public_changes_counted_at_once(request):
+    """On PostgreSQL the database counts changes to published content (the page cache's
+    validator, migration 0013) as their transaction commits; a test's transaction is rolled
+    back, never committed, so there it counts them at each statement instead."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = "db" in request.fixturenames or marker is not None
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not uses_db or transactional:
+        return
+    request.getfixturevalue("db")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SET CONSTRAINTS bulletins_issue_counts, bulletins_section_counts, "
+                "bulletins_item_counts IMMEDIATE"
+            )
 
 
 SHARED_LEGACY = Path(__file__).resolve().parents[2].parent / "shared" / "legacy"

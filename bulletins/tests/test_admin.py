@@ -288,4 +288,5 @@ def test_an_item_image_is_shown_to_readers_with_its_description(editor, client):
     item = Item.objects.get(title="某云服务配置错误致数据暴露")
     assert item.image.name.endswith(".png")
     html = client.get(item.get_absolute_url()).content.decode()
-    assert f'<img src="{item.image.url}" alt="一块红色的芯片"' in html
+    share = item.image_renditions["share"]["name"]
+    assert f'<img src="/media/{share}" alt="一块红色的芯片"' in html

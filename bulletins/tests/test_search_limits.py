@@ -70,15 +70,19 @@ def test_a_search_past_its_time_budget_asks_the_reader_to_narrow_it(client, sett
     response = client.get(API, {"q": "卫星"})
     assert response.status_code == 400
     assert "too broad" in response.json()["error"]
-    html = client.get(SEARCH, {"q": "卫星"}).content.decode()
-    assert TOO_BROAD in html and "<mark>" not in html
+    response = client.get(SEARCH, {"q": "卫星"})
+    assert TOO_BROAD in response.content.decode() and "<mark>" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     section_archive = reverse("bulletins:section_archive", args=["卫星通信"])
     response = client.get(section_archive, {"q": "卫星"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert TOO_BROAD in response.content.decode()
-    # The budget spent, the next request searches as ever (the connection is usable).
+    # The budget spent, the next request searches as ever (the connection is usable), and no
+    # cache kept the "too broad" answer.
     settings.SEARCH_TIME_BUDGET = 30
     assert client.get(API, {"q": "卫星"}).json()["count"] == 300
+    assert "找到 300 条新闻" in client.get(SEARCH, {"q": "卫星"}).content.decode()
+    assert "<mark>" in client.get(section_archive, {"q": "卫星"}).content.decode()
 
 
 def test_within_its_time_budget_a_search_answers_as_ever(client, many_matches):

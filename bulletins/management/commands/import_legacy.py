@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from bulletins.legacy.importer import import_legacy_file
+from bulletins.legacy.importer import import_legacy_many
+from bulletins.legacy.progress import Progress
 from bulletins.params import ISSUE_NUMBER_MAX, whole_number
 
 
@@ -57,20 +58,28 @@ class Command(BaseCommand):
         if number and len(files) > 1:
             raise CommandError("--number needs exactly one file", returncode=2)
         counts = {"created": 0, "replaced": 0, "skipped": 0, "parsed": 0, "failed": 0}
-        for path in files:
-            result = import_legacy_file(
-                path,
-                number=number,
-                issue_date=issue_date,
-                title=options["title"],
-                replace=options["replace"],
-                dry_run=options["dry_run"],
-            )
+        results = import_legacy_many(
+            files,
+            number=number,
+            issue_date=issue_date,
+            title=options["title"],
+            replace=options["replace"],
+            dry_run=options["dry_run"],
+        )
+        # A line of progress on a terminal; nothing of it in a pipe or a log.
+        progress = Progress(self.stderr, len(files)) if len(files) > 1 else None
+        for result in results:
             counts[result.status] += 1
+            if progress:
+                progress.clear()
             if options["json"]:
                 self.stdout.write(json.dumps(result.to_json(), ensure_ascii=False))
             else:
                 self._report(result)
+            if progress:
+                progress.advance(result)
+        if progress:
+            progress.finish()
         if not options["json"]:
             summary = ", ".join(f"{count} {status}" for status, count in counts.items() if count)
             self.stdout.write(f"Summary: {summary or 'nothing to do'}")

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bulletins.caching import count_public_change
 from bulletins.search import rebuild_index, tidy_index
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         start = time.perf_counter()
         with transaction.atomic():
             count = rebuild_index()
+            count_public_change()  # search results and the API may answer differently now
         tidy_index()
         self.stdout.write(
             self.style.SUCCESS(f"Indexed {count} items in {time.perf_counter() - start:.1f} s.")
