@@ -37,8 +37,8 @@ def date_published_issues(apps, schema_editor):
 def legacy_rename(on):
     """On SQLite, adding the check constraint rebuilds the issue table under a temporary name,
     then renames it; a rename checks every trigger in the schema, and the triggers of other
-    tables that name the issue table (migration 0013's) fail that check while it is away.
-    The legacy rename leaves triggers alone; 0013's are put back after migrating anyway."""
+    tables that name the issue table (migrations 0013 and 0015) fail that check while it is away.
+    The legacy rename leaves triggers alone; those are put back after migrating anyway."""
 
     def switch(apps, schema_editor):
         if schema_editor.connection.vendor == "sqlite":
@@ -60,7 +60,7 @@ def rebuild_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bulletins", "0011_source_hash_of_the_text")]
+    dependencies = [("bulletins", "0015_issue_changes_counter")]
 
     operations = [
         migrations.AddField(
