@@ -314,18 +314,20 @@ class SearchResults:
             self._scope = _issue_scope(issues)
         self._total = None
         self._ranked = (0, 0, [])  # offset and size of the window fetched, its item ids
-        self._deadline = None
+        self._spent = 0.0  # seconds the searches took so far
 
     def _fetch(self, offset, limit):
         budget = getattr(settings, "SEARCH_TIME_BUDGET", TIME_BUDGET)
-        if self._deadline is None:
-            self._deadline = time.monotonic() + budget
         # A page after the count gets what is left, and at least a tenth of the budget.
-        left = max(self._deadline - time.monotonic(), budget / 10)
-        with connection.cursor() as cursor:
-            self._total, ids = self._index.ranked(
-                cursor, self._match, self._scope, offset, limit, total=self._total, budget=left
-            )
+        left = max(budget - self._spent, budget / 10)
+        start = time.monotonic()
+        try:
+            with connection.cursor() as cursor:
+                self._total, ids = self._index.ranked(
+                    cursor, self._match, self._scope, offset, limit, total=self._total, budget=left
+                )
+        finally:
+            self._spent += time.monotonic() - start
         self._ranked = (offset, limit, ids)
 
     def count(self):

@@ -60,7 +60,7 @@ def rebuild_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bulletins", "0015_issue_changes_counter")]
+    dependencies = [("bulletins", "0010_roles")]
 
     operations = [
         migrations.AddField(

@@ -13,6 +13,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _search_time_budget(settings):
+    """Searches in tests are small but may run on a busy machine: a budget they never meet by
+    accident (tests of the budget set their own)."""
+    settings.SEARCH_TIME_BUDGET = 30
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Start each test with an empty cache: the database rolls back after each test, and its
     counts of changes with it, so pages cached by the last test would match the next's."""
@@ -76,3 +83,26 @@ def editor(client):
     user.groups.add(group)
     client.force_login(user)
     return client
+
+
+def _member_of(group_name, username):
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))  # made by migration 0010
+    return user
+
+
+@pytest.fixture
+def staff_editor(client):
+    """Log in a member of the editors' group 编辑: writes drafts, may not publish."""
+    client.force_login(_member_of("编辑", "bianji"))
+    return client
+
+
+@pytest.fixture
+def chief_editor(client):
+    """Log in a member of the chief editors' group 主编: may also publish and delete."""
+    client.force_login(_member_of("主编", "zhubian"))
+    return client
+
+
+from .browsing import browser_page  # noqa: E402, F401 (the browser tests' page fixture)
