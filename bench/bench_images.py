@@ -170,13 +170,16 @@ def build_issue():
         Item.objects.filter(section__issue=issue).order_by("section__position", "position")
     )
     start = time.perf_counter()
+    uploaded = 0
     for n, item in enumerate(items):
-        item.image = ContentFile(photo(n), name=f"photo-{n}.jpg")
+        data = photo(n)
+        uploaded += len(data)
+        item.image = ContentFile(data, name=f"photo-{n}.jpg")
         item.image_alt = f"第 {n + 1} 条新闻的配图"
         item.save()
     print(
-        f"  {len(items)} items given a 4000×3000 picture each in "
-        f"{time.perf_counter() - start:.1f} s (generating the pictures included)"
+        f"  {len(items)} items given a 4000×3000 picture each ({uploaded / 1e6:.1f} MB in all) "
+        f"in {time.perf_counter() - start:.1f} s (generating the pictures included)"
     )
     return issue, items
 
@@ -247,16 +250,18 @@ def fetch_as_phone(browser, url, phone):
     first_screen = tally()
     # Read to the end half a screen at a time, letting each picture in view arrive: pictures
     # without a size grow the page as they load, so the end is where scrolling stops moving.
+    still = 0
     for _ in range(2000):
         moved = page.evaluate(
             "() => { const y = window.scrollY; window.scrollBy(0, window.innerHeight / 2);"
             " return window.scrollY !== y; }"
         )
         settle()
-        if not moved:
+        still = 0 if moved else still + 1
+        if still == 5:
             break
-    page.wait_for_timeout(500)
-    settle()
+        if not moved:
+            page.wait_for_timeout(200)
     whole_page = tally()
     context.close()
     return first_screen, whole_page
