@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .forms import LegacyUploadForm
-from .legacy.importer import LegacyImportError, import_legacy_bytes, parse_source, source_hash
+from .legacy.importer import LegacyImportError, find_imported, import_legacy_bytes, read_legacy
 from .models import Issue
 
 _SESSION_KEY = "legacy-import"
@@ -43,7 +43,7 @@ class LegacyImportMixin:
             upload = form.cleaned_data["file"]
             data = upload.read()
             try:
-                parsed = parse_source(data)
+                source = read_legacy(data)
             except LegacyImportError as error:
                 form.add_error(
                     "file", _("%(name)s: %(reason)s") % {"name": upload.name, "reason": error}
@@ -62,10 +62,10 @@ class LegacyImportMixin:
                     "replace": form.cleaned_data["replace"],
                 }
                 context.update(
-                    parsed=parsed,
+                    parsed=source.parsed,
                     token=token,
                     file_name=upload.name,
-                    existing=Issue.objects.filter(source_hash=source_hash(data)).first(),
+                    existing=find_imported(source.keys),
                     replace=form.cleaned_data["replace"],
                 )
         return TemplateResponse(request, "admin/bulletins/issue/import_legacy.html", context)

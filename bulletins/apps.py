@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,10 @@ class BulletinsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .caching import triggers
         from .images import cleanup
         from .models import Item
 
         cleanup.connect(Item)
+        # A migration that rebuilds a table on SQLite drops its triggers: put them back.
+        post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="bulletins-triggers")

@@ -102,7 +102,10 @@ class Issue(models.Model):
         max_length=64,
         blank=True,
         editable=False,
-        help_text=_("SHA-256 of the legacy text this issue was imported from, if any."),
+        help_text=_(
+            "SHA-256 of the legacy text this issue was imported from, if any: of the text as "
+            "decoded and normalised, so that a copy in another encoding is the same issue."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,6 +1,7 @@
-"""Save a parsed legacy issue as a draft, in one transaction, once per source file."""
+"""Save parsed legacy issues as drafts, each file all or nothing, once per text."""
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +15,12 @@ from ..models import Issue, Item, Section
 from ..search import index_new_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
+from .suggest import number_from_name
 
 DEFAULT_TITLE = "一周要闻"
+# Files whose rows go to the database in one transaction (each file in its own savepoint):
+# one commit and one pass of the search index for the lot rather than for each file.
+CHUNK_SIZE = 50
 
 
 class LegacyImportError(Exception):
@@ -48,8 +53,32 @@ class ImportResult:
         }
 
 
+@dataclass
+class LegacySource:
+    """A legacy file decoded and parsed, with the keys that tell whether it came in before."""
+
+    text: str
+    parsed: object
+    key: str  # of the decoded, normalised text: the same in any encoding
+    bytes_key: str  # of the bytes, which imports stored before the text was the key
+
+    @property
+    def keys(self):
+        return [self.key, self.bytes_key]
+
+
 def source_hash(data):
     return hashlib.sha256(data).hexdigest()
+
+
+def text_key(text):
+    """SHA-256 of a legacy text as normalised for comparison: Unicode NFC, no white space at
+    line ends, none around the whole. The same issue saved as UTF-8, GB18030 or UTF-16, with
+    any line endings or BOM, or with the trailing spaces an editor or e-mail dropped, has
+    one key."""
+    text = unicodedata.normalize("NFC", text)
+    lines = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def read_source(path):
@@ -72,8 +101,8 @@ def read_source(path):
         raise LegacyImportError(_("the file cannot be read (permission denied)")) from None
 
 
-def parse_source(data):
-    """Decode and parse bytes; raise LegacyImportError with the reason when unusable."""
+def read_legacy(data):
+    """Decode and parse bytes into a LegacySource; raise LegacyImportError when unusable."""
     if len(data) > settings.LEGACY_IMPORT_MAX_BYTES:
         raise LegacyImportError(
             _("the file is over the %(limit).1f MB limit")
@@ -86,7 +115,27 @@ def parse_source(data):
     parsed = parse_legacy(text)
     if not parsed.ok:
         raise LegacyImportError(parsed.error)
-    return parsed
+    return LegacySource(text, parsed, text_key(text), source_hash(data))
+
+
+def parse_source(data):
+    """Decode and parse bytes; raise LegacyImportError with the reason when unusable."""
+    return read_legacy(data).parsed
+
+
+def find_imported(keys):
+    """The issue imported before from a text with one of these keys, if any."""
+    return Issue.objects.filter(source_hash__in=[key for key in keys if key]).first()
+
+
+def warning_texts(parsed):
+    """The parser's warnings as text, with a count of those left out."""
+    texts = [str(warning) for warning in parsed.warnings]
+    if parsed.warnings_left_out:
+        texts.append(
+            _("… and %(count)d more warnings, not shown") % {"count": parsed.warnings_left_out}
+        )
+    return texts
 
 
 def _shown(text, length=40):
@@ -126,25 +175,29 @@ def _refuse_what_would_not_fit(parsed, title):
                     raise _too_long(what, text, model_field.max_length)
 
 
+def _taken(number):
+    return LegacyImportError(_("issue number %(number)d is already taken") % {"number": number})
+
+
 @transaction.atomic
-def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=None, existing=None):
-    """Create a draft issue from a parsed file, or replace the content of `existing`."""
+def save_parsed_issue(
+    parsed, *, digest, number=None, issue_date=None, title=None, existing=None, index=True
+):
+    """Create a draft issue from a parsed file, or replace the content of `existing`; return
+    the issue and its new items. With `index=False` the caller indexes the items (in the same
+    transaction), e.g. those of many files in one pass."""
     _refuse_what_would_not_fit(parsed, title)
     if existing is None:
         lock_issue_numbers()  # parallel imports take numbers in turn
         number = number or Issue.objects.next_number()
         if Issue.objects.filter(number=number).exists():
-            raise LegacyImportError(
-                _("issue number %(number)d is already taken") % {"number": number}
-            )
+            raise _taken(number)
         issue = Issue(number=number, status=Issue.Status.DRAFT)
     else:
         issue = existing
         if number and number != existing.number:
             if Issue.objects.filter(number=number).exclude(pk=existing.pk).exists():
-                raise LegacyImportError(
-                    _("issue number %(number)d is already taken") % {"number": number}
-                )
+                raise _taken(number)
             issue.number = number
         issue.sections.all().delete()
     issue.title = title or parsed.title or DEFAULT_TITLE
@@ -173,32 +226,42 @@ def save_parsed_issue(parsed, *, digest, number=None, issue_date=None, title=Non
         for section, parsed_section in zip(sections, parsed.sections, strict=True)
         for position, parsed_item in enumerate(parsed_section.items, start=1)
     )
-    index_new_items(items)  # the old items' rows went with them
-    return issue
+    if index:
+        index_new_items(items)  # the old items' rows went with them
+    return issue, items
 
 
-def import_legacy_bytes(
-    data, *, path, number=None, issue_date=None, title=None, replace=False, dry_run=False
-):
-    """Import one file's bytes: parse, then save unless already imported or a dry run."""
-    result = ImportResult(path=str(path))
-    try:
-        parsed = parse_source(data)
-    except LegacyImportError as error:
-        result.error = str(error)
-        return result
-    result.parsed = parsed
+@dataclass
+class _Pending:
+    """New items of a chunk, by issue, waiting for the chunk's one pass of the search index."""
+
+    items: dict = field(default_factory=dict)
+
+    def add(self, issue, items):
+        self.items[issue.pk] = items  # a replaced issue's earlier items are gone
+
+    def index(self):
+        index_new_items([item for items in self.items.values() for item in items])
+
+
+def _import(source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers):
+    """Import one parsed source (see import_legacy_many); its writes are all or nothing."""
+    result = ImportResult(path=str(path), parsed=source.parsed)
+    parsed = source.parsed
     result.sections = len(parsed.sections)
     result.items = parsed.item_count
-    result.warnings = [str(warning) for warning in parsed.warnings]
-    digest = source_hash(data)
-    existing = Issue.objects.filter(source_hash=digest).first()
+    result.warnings = warning_texts(parsed)
+    existing = find_imported(source.keys)
     if existing and not replace:
         result.ok, result.status, result.issue_number = True, "skipped", existing.number
         result.warnings.append(
             _("already imported as issue %(number)d") % {"number": existing.number}
         )
         return result
+    named = number is None and existing is None and name_numbers
+    if named:
+        number = number_from_name(path)
+        named = number is not None
     if issue_date is None and not (existing and existing.issue_date):
         result.warnings.append(_("no date given (--date): the issue has no date"))
     if dry_run:
@@ -206,26 +269,85 @@ def import_legacy_bytes(
         result.issue_number = existing.number if existing else number or Issue.objects.next_number()
         return result
     try:
-        issue = save_parsed_issue(
+        issue, items = save_parsed_issue(
             parsed,
-            digest=digest,
+            digest=source.key,
             number=number,
             issue_date=issue_date,
             title=title,
             existing=existing,
+            index=False,
         )
     except LegacyImportError as error:
         result.error = str(error)
+        if named:
+            result.error += " " + _("(the number comes from the file name)")
         return result
+    pending.add(issue, items)
     result.ok, result.issue_number = True, issue.number
     result.status = "replaced" if existing else "created"
     return result
 
 
-def import_legacy_file(path, **options):
-    """Import one file from disk (see import_legacy_bytes)."""
+def _read(path, data):
+    """(LegacySource, None), or (None, ImportResult of the failure)."""
     try:
-        data = read_source(path)
+        if data is None:
+            data = read_source(path)
+        return read_legacy(data), None
     except LegacyImportError as error:
-        return ImportResult(path=str(path), error=str(error))
-    return import_legacy_bytes(data, path=path, **options)
+        return None, ImportResult(path=str(path), error=str(error))
+
+
+def import_legacy_many(
+    files,
+    *,
+    number=None,
+    issue_date=None,
+    title=None,
+    replace=False,
+    dry_run=False,
+    name_numbers=True,
+    chunk_size=None,
+):
+    """Import files, given as paths or (name, bytes) pairs; yield each file's ImportResult.
+
+    Without `number`, a file whose name carries one (`第123期.txt`, `No.123.txt`, `123.txt`)
+    becomes that issue, unless `name_numbers` is false; other files take the next free number.
+
+    Each file is all or nothing (a savepoint of its own); files are committed `chunk_size`
+    at a time, with one pass of the search index over the new items of the chunk, and their
+    results are yielded once committed. A failure of the database ends the import with the
+    chunk under way rolled back, and the files before it imported.
+    """
+    files, chunk_size = list(files), chunk_size or CHUNK_SIZE
+    options = dict(
+        number=number,
+        issue_date=issue_date,
+        title=title,
+        replace=replace,
+        dry_run=dry_run,
+        name_numbers=name_numbers,
+    )
+    for start in range(0, len(files), chunk_size):
+        results, pending = [], _Pending()
+        with transaction.atomic():
+            for entry in files[start : start + chunk_size]:
+                path, data = entry if isinstance(entry, tuple) else (entry, None)
+                source, failure = _read(path, data)
+                if failure:
+                    results.append(failure)
+                    continue
+                results.append(_import(source, path=path, pending=pending, **options))
+            pending.index()
+        yield from results
+
+
+def import_legacy_bytes(data, *, path, **options):
+    """Import one file's bytes: parse, then save unless already imported or a dry run."""
+    return next(import_legacy_many([(path, data)], **options))
+
+
+def import_legacy_file(path, **options):
+    """Import one file from disk (see import_legacy_many)."""
+    return next(import_legacy_many([path], **options))

@@ -7,20 +7,28 @@ Parsing is pure: text in, a ParsedIssue out, warnings with line numbers, and nev
 for bad input (`ParsedIssue.error` says what is wrong).
 """
 
+import os
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from enum import Enum
+from itertools import takewhile
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .text import clean_line, collapse_spaces, display_width, joiner, spaceless
-from .types import ParsedIssue, ParsedItem, ParsedSection, ParseWarning
+from .text import clean_line, collapse_spaces, display_width, is_latin, joiner, spaceless
+from .types import ParsedIssue, ParsedItem, ParsedSection
 
 ITEM_MARK = "■"
+# Bounds the work a file can cause (each line costs a few microseconds, whatever is on it).
+# The sample has 611 lines for 29 items; 100,000 lines would be an issue of thousands.
+MAX_LINES = 200_000
+_LONGEST_TITLE = 1000  # characters: more than any title (the database holds 300)
 _DOT = "·•‧∙・…⋯"
+_DOT_CHARS = set(_DOT + ".")
 _DOTS_LINE = re.compile(rf"(?:[{_DOT}]|\.\.)[{_DOT}.\s]*")
-_GLUED_DOTS = re.compile(rf"\s*(?:[{_DOT}]{{2,}}|\.{{3,}})\s*$")
 _FOOTER = re.compile(
     r"[-—–－]\s*\d{1,4}\s*[-—–－]"
     r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
@@ -43,13 +51,21 @@ class Kind(Enum):
     HEADLINE = "headline"
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int
     raw: str
     kind: Kind
     text: str = ""
     glued_dots: bool = False
+    _width: float | None = None
+
+    @property
+    def width(self):
+        """The display width of the line as printed (see `display_width`), computed once."""
+        if self._width is None:
+            self._width = display_width(self.raw.strip())
+        return self._width
 
 
 def _split_lines(text):
@@ -80,11 +96,25 @@ def _classify(number, raw):
     if stripped.startswith(ITEM_MARK):
         rest = stripped[len(ITEM_MARK) :]
         return Line(number, " " + rest if rest[:1].isspace() else rest, Kind.ITEM, rest.strip())
-    glued = _GLUED_DOTS.search(stripped)
-    if glued:
-        stripped = stripped[: glued.start()]
+    glued = _glued_dots_start(stripped)
+    if glued is not None:
+        stripped = stripped[:glued]
         raw = raw[: raw.rstrip().rfind(stripped[-1:]) + 1] if stripped else ""
-    return Line(number, raw, Kind.TEXT, stripped, glued_dots=bool(glued))
+    return Line(number, raw, Kind.TEXT, stripped, glued_dots=glued is not None)
+
+
+def _glued_dots_start(text):
+    """Where dot leaders glued to the end of a line begin (two dots, or three full stops), with
+    the white space before them; None without. (A regular expression searching for them took
+    quadratic time on a long line of spaces.)"""
+    if text[-1:] not in _DOT_CHARS:
+        return None
+    run = len(text) - len(text.rstrip(_DOT))
+    if run < 2:
+        run = len(text) - len(text.rstrip("."))
+        if run < 3:
+            return None
+    return len(text[: len(text) - run].rstrip())
 
 
 def _mark_bare_page_numbers(lines):
@@ -105,32 +135,77 @@ def _is_isolated(lines, index):
     return before in separators and (after in separators or lines[index].glued_dots)
 
 
-def _header_region(lines, index):
-    """Return the headline lines under a candidate section header, or None if it is not one.
+class _HeadlineLists:
+    """Tell, for any candidate section header, the headline list under it, if any.
 
     A header is followed by its headline list — one-line paragraphs — and dot leaders, all
-    before the section's first item. A body line that merely starts with a number is not.
+    before the section's first item; a body line that merely starts with a number is not.
+    Read line by line from each candidate, a file of many candidates would take quadratic
+    time, so what follows every line is worked out once, from the end of the file back:
+    whether the lines after it form a list (`ok`: no two text lines in a row), whether dots
+    come in it, and its first headline (the next ones are chained in `following`).
+    Phase 1 is before the first dots, when any text line is a headline; phase 2 after them,
+    when only headlines with glued dots go on.
     """
-    headlines, dots = [], 0
-    previous = Kind.HEADER
-    for line in lines[index + 1 :]:
-        if line.kind in (Kind.BLANK, Kind.FOOTER):
-            previous = line.kind
-            continue
-        if line.kind is Kind.DOTS:
-            dots += 1
-        elif line.kind is Kind.TEXT and not dots or line.kind is Kind.TEXT and line.glued_dots:
-            if previous is Kind.TEXT:
-                return None  # two lines in a row: running text, not a headline list
-            headlines.append(line)
-            dots += line.glued_dots
-        else:
-            break
-        previous = line.kind
-    return headlines if headlines and dots else None
+
+    def __init__(self, lines):
+        count = len(lines)
+        ok1, dots1, first1 = [True] * (count + 1), [False] * (count + 1), [-1] * (count + 1)
+        ok2, dots2, first2 = [True] * (count + 1), [False] * (count + 1), [-1] * (count + 1)
+        self.following = following = [-1] * count
+        for at in range(count - 1, -1, -1):
+            line = lines[at]
+            kind = line.kind
+            if kind in (Kind.BLANK, Kind.FOOTER):
+                ok1[at], dots1[at], first1[at] = ok1[at + 1], dots1[at + 1], first1[at + 1]
+                ok2[at], dots2[at], first2[at] = ok2[at + 1], dots2[at + 1], first2[at + 1]
+                continue
+            if kind is Kind.DOTS:
+                ok1[at] = ok2[at] = ok2[at + 1]
+                dots1[at] = dots2[at] = True
+                first1[at] = first2[at] = first2[at + 1]
+                continue
+            if kind is not Kind.TEXT:
+                continue  # the list ends here: defaults (ok, no dots, no headline)
+            after = lines[at + 1] if at + 1 < count else None
+            text_follows = after is not None and after.kind is Kind.TEXT
+            if line.glued_dots:
+                # A headline with its dots: the list goes on in phase 2, unless a headline
+                # with dots follows at once (running text); plain text after it ends it.
+                if text_follows and after.glued_dots:
+                    ok = False
+                    following[at] = -1
+                elif text_follows:
+                    ok, following[at] = True, -1
+                else:
+                    ok, following[at] = ok2[at + 1], first2[at + 1]
+                ok1[at] = ok2[at] = ok
+                dots1[at] = dots2[at] = True
+                first1[at] = first2[at] = at
+            else:
+                # Plain text ends a list in phase 2; in phase 1 it is a headline, and a text
+                # line right after it makes the whole thing running text.
+                ok1[at] = not text_follows and ok1[at + 1]
+                dots1[at] = dots1[at + 1]
+                first1[at] = at
+                following[at] = -1 if text_follows else first1[at + 1]
+        self._ok, self._dots, self._first = ok1, dots1, first1
+        self._lines = lines
+
+    def under(self, index):
+        """The headline lines under the candidate header at `index`, or None."""
+        start = index + 1
+        if not (self._ok[start] and self._dots[start]) or self._first[start] < 0:
+            return None
+        headlines, at = [], self._first[start]
+        while at >= 0:
+            headlines.append(self._lines[at])
+            at = self.following[at]
+        return headlines
 
 
-def _find_sections(lines, warnings):
+def _find_sections(lines, issue):
+    lists = _HeadlineLists(lines)
     last_number = None
     for index, line in enumerate(lines):
         if line.kind is not Kind.TEXT or line.glued_dots:
@@ -141,19 +216,18 @@ def _find_sections(lines, warnings):
         number = int(match.group(1))
         if last_number is not None and number <= last_number:
             continue  # sections are numbered upwards: "2 月 19 日…" inside section 5 is text
-        headlines = _header_region(lines, index)
+        headlines = lists.under(index)
         if headlines is None:
             continue
         if last_number is not None and number != last_number + 1:
-            warnings.append(
-                ParseWarning(
-                    line.number,
-                    _(
-                        "section numbers jump from %(last)d to %(number)d: "
-                        "check that no section is missing"
-                    )
-                    % {"last": last_number, "number": number},
-                )
+            issue.warn(
+                line.number,
+                gettext_noop(
+                    "section numbers jump from %(last)d to %(number)d: "
+                    "check that no section is missing"
+                ),
+                last=last_number,
+                number=number,
             )
         last_number = number
         line.kind = Kind.HEADER
@@ -163,12 +237,44 @@ def _find_sections(lines, warnings):
             headline.kind = Kind.HEADLINE
 
 
+class _ItemStarts:
+    """The first lines of the items (after ■), compared without white space."""
+
+    def __init__(self, lines):
+        self.keys = sorted(
+            {spaceless(line.text) for line in lines if line.kind is Kind.ITEM} - {""}
+        )
+
+    def name(self, text):
+        """True when an item's title could be `text`: an item's first line starts it (a title
+        wraps) or is started by it."""
+        key = spaceless(text)[:_LONGEST_TITLE]
+        if not key:
+            return False
+        at = bisect_left(self.keys, key)
+        if at < len(self.keys) and self.keys[at].startswith(key):
+            return True
+        # An item start that begins `key` sorts at or before it, and at or after any item
+        # start between them, which it therefore begins too: look below, ever shorter.
+        while key:
+            at = bisect_right(self.keys, key) - 1
+            if at < 0:
+                return False
+            below = self.keys[at]
+            if key.startswith(below):
+                return True
+            key = os.path.commonprefix([below, key])
+        return False
+
+
 def _find_continued_headlines(lines):
     """Mark headline lists that a page break placed between or inside items.
 
-    Each dot-leader line stands for one headline printed before it; a headline with glued
-    dots stands for itself.
+    Each dot-leader line stands for one headline printed before it, which names an item of
+    the issue; a headline with glued dots stands for itself. A line before a stray dot
+    leader that names no item is text, and stays where it is.
     """
+    items = _ItemStarts(lines)
     for index, line in enumerate(lines):
         if line.kind is Kind.TEXT and line.glued_dots and _is_isolated(lines, index):
             line.kind = Kind.HEADLINE
@@ -190,7 +296,7 @@ def _find_continued_headlines(lines):
             elif kind is Kind.HEADLINE:
                 dots -= 1
                 back -= 1
-            elif kind is Kind.TEXT and _is_isolated(lines, back):
+            elif kind is Kind.TEXT and _is_isolated(lines, back) and items.name(lines[back].text):
                 lines[back].kind = Kind.HEADLINE
                 dots -= 1
                 back -= 1
@@ -218,8 +324,8 @@ def _assemble(lines, issue):
                 preamble.append(line)
         elif line.kind is Kind.ITEM:
             if not issue.sections:
-                issue.warnings.append(
-                    ParseWarning(line.number, _("an item comes before any section: it is left out"))
+                issue.warn(
+                    line.number, gettext_noop("an item comes before any section: it is left out")
                 )
                 current = None
                 continue
@@ -229,12 +335,10 @@ def _assemble(lines, issue):
             if not issue.sections:
                 preamble.append(line)
             elif current is None:
-                issue.warnings.append(
-                    ParseWarning(
-                        line.number,
-                        _("text outside any item is left out: “%(text)s”")
-                        % {"text": line.text[:40]},
-                    )
+                issue.warn(
+                    line.number,
+                    gettext_noop("text outside any item is left out: “%(text)s”"),
+                    text=line.text[:40],
                 )
             else:
                 current.lines.append(line)
@@ -244,7 +348,7 @@ def _assemble(lines, issue):
 
 def _body_width(lines):
     """The column width the text was wrapped at, or None when lines were not wrapped."""
-    widths = [display_width(line.raw.strip()) for line in lines if line.kind is Kind.TEXT]
+    widths = [line.width for line in lines if line.kind is Kind.TEXT]
     if len(widths) < 5:
         return None
     widest = sorted(widths)[int(len(widths) * 0.8)]
@@ -257,16 +361,31 @@ def _body_width(lines):
 def _ends_paragraph(line, width):
     if width is None:
         return True
-    text = line.raw.strip()
-    used = display_width(text)
+    used = line.width
     if used < width * 0.6:
         return True
-    return used < width - 1.5 and text.endswith(_TERMINAL)
+    return used < width - 1.5 and line.raw.rstrip().endswith(_TERMINAL)
+
+
+def _latin_run(text, *, at_end):
+    """The Latin word that ends (or starts) a line: its run of Latin characters."""
+    chars = reversed(text) if at_end else iter(text)
+    return sum(1 for _ in takewhile(is_latin, chars))
+
+
+def _is_cut_word(before, after, width):
+    """True when a wrap cut a word: the Latin words on either side of it, put together, would
+    be wider than a line. Typesetters move a word that fits on a line to the next one whole,
+    and cut only a word wider than a whole line (a long web address)."""
+    if width is None or not (is_latin(before[-1]) and is_latin(after[0])):
+        return False
+    end, start = _latin_run(before, at_end=True), _latin_run(after, at_end=False)
+    return bool(end and start) and display_width(before[-end:] + after[:start]) > width
 
 
 def _join(lines, width, *, paragraphs):
     """Rejoin wrapped lines into text; with `paragraphs`, one paragraph per output line."""
-    out, current, previous = [], "", None
+    out, pieces, previous, previous_text = [], [], None, ""
     for line in lines:
         text = clean_line(line.raw)
         if not text:
@@ -277,44 +396,54 @@ def _join(lines, width, *, paragraphs):
             and paragraphs
             and (starts_paragraph or _ends_paragraph(previous, width))
         ):
-            out.append(current)
-            current = text
+            out.append("".join(pieces))
+            pieces = [text]
         elif previous is not None:
-            current += joiner(previous.raw, line.raw, current, text) + text
+            cut = _is_cut_word(previous_text, text, width)
+            pieces += [joiner(previous.raw, line.raw, previous_text, text, word_cut=cut), text]
         else:
-            current = text
-        previous = line
-    if current:
-        out.append(current)
+            pieces = [text]
+        previous, previous_text = line, text
+    if pieces:
+        out.append("".join(pieces))
     return "\n".join(out)
 
 
-def _take_title(draft, headlines, width, warnings):
+class _Headlines:
+    """A section's headlines, compared without white space, built once for all its items."""
+
+    def __init__(self, headlines):
+        self.by_key = {}
+        for headline in headlines:
+            self.by_key[spaceless(headline)] = headline
+        self.keys = sorted(self.by_key)
+        self.longest = min(max(map(len, self.keys), default=0), _LONGEST_TITLE)
+
+    def starts_one(self, prefix):
+        """True when some headline starts with `prefix` (spaceless)."""
+        at = bisect_left(self.keys, prefix)
+        return at < len(self.keys) and self.keys[at].startswith(prefix)
+
+
+def _take_title(draft, headlines, width, issue):
     """Split an item's lines into its title and body, using the headline list when it can."""
     lines = draft.lines
-    wanted = {spaceless(h): h for h in headlines}
     so_far = ""
     for count, line in enumerate(lines, start=1):
         so_far += spaceless(line.text)
-        if so_far in wanted:
-            return wanted[so_far], lines[count:]
-        if not any(key.startswith(so_far) for key in wanted):
+        if so_far in headlines.by_key:
+            return headlines.by_key[so_far], lines[count:]
+        if len(so_far) >= headlines.longest or not headlines.starts_one(so_far):
             break
     # No headline names this item: take the lines up to the first short one (the title's end).
     count = 1
-    while (
-        count < min(len(lines), 3)
-        and width
-        and display_width(lines[count - 1].raw.strip()) >= width - 1
-    ):
+    while count < min(len(lines), 3) and width and lines[count - 1].width >= width - 1:
         count += 1
     title = _join(lines[:count], width, paragraphs=False)
-    warnings.append(
-        ParseWarning(
-            draft.line,
-            _("no headline matches this item; its title was taken as “%(title)s”")
-            % {"title": title},
-        )
+    issue.warn(
+        draft.line,
+        gettext_noop("no headline matches this item; its title was taken as “%(title)s”"),
+        title=title,
     )
     return title, lines[count:]
 
@@ -325,9 +454,16 @@ def parse_legacy(text):
     if not isinstance(text, str) or not text.strip():
         issue.error = _("the file holds no text")
         return issue
+    count = text.count("\n") + text.count(ITEM_MARK) + 1
+    if count > MAX_LINES:
+        issue.error = _(
+            "the file has %(count)s lines, more than the %(limit)s an issue may have: "
+            "is it several issues in one file?"
+        ) % {"count": f"{count:,}", "limit": f"{MAX_LINES:,}"}
+        return issue
     lines = [_classify(number, raw) for number, raw in _split_lines(text)]
     _mark_bare_page_numbers(lines)
-    _find_sections(lines, issue.warnings)
+    _find_sections(lines, issue)
     if not any(line.kind is Kind.HEADER for line in lines):
         issue.error = _(
             "no sections found: a section starts with a numbered heading such as "
@@ -348,41 +484,33 @@ def _finish_items(issue, width):
     for section in issue.sections:
         drafts, section.items = section.items, []
         used = set()
+        headlines = _Headlines(section.headlines)
         for draft in drafts:
             if not draft.lines:
-                issue.warnings.append(
-                    ParseWarning(draft.line, _("an empty item (■ alone) is left out"))
-                )
+                issue.warn(draft.line, gettext_noop("an empty item (■ alone) is left out"))
                 continue
-            title, body_lines = _take_title(draft, section.headlines, width, issue.warnings)
+            title, body_lines = _take_title(draft, headlines, width, issue)
             if title in used:
-                issue.warnings.append(
-                    ParseWarning(
-                        draft.line, _("two items share the title “%(title)s”") % {"title": title}
-                    )
+                issue.warn(
+                    draft.line, gettext_noop("two items share the title “%(title)s”"), title=title
                 )
             used.add(title)
             body = _join(body_lines, width, paragraphs=True)
             if not body:
-                issue.warnings.append(
-                    ParseWarning(
-                        draft.line, _("the item “%(title)s” has no body text") % {"title": title}
-                    )
+                issue.warn(
+                    draft.line, gettext_noop("the item “%(title)s” has no body text"), title=title
                 )
             section.items.append(ParsedItem(title=title, body=body, line=draft.line))
         for headline in section.headlines:
             if headline not in used:
-                issue.warnings.append(
-                    ParseWarning(
-                        section.line,
-                        _("the headline “%(headline)s” has no item below it")
-                        % {"headline": headline},
-                    )
+                issue.warn(
+                    section.line,
+                    gettext_noop("the headline “%(headline)s” has no item below it"),
+                    headline=headline,
                 )
         if not section.items:
-            issue.warnings.append(
-                ParseWarning(
-                    section.line,
-                    _("the section “%(title)s” has no items") % {"title": section.title},
-                )
+            issue.warn(
+                section.line,
+                gettext_noop("the section “%(title)s” has no items"),
+                title=section.title,
             )

@@ -3,7 +3,6 @@
 import re
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_LATINISH = re.compile(r"[A-Za-z0-9%]")
 
 
 # Ideographs and the punctuation set solid with them (no space between in print).
@@ -25,12 +24,32 @@ _WIDE = re.compile(
 _IDEOGRAPH = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff]")
 
 
+class _CharClass(dict):
+    """Whether a character is of a class, worked out once per character (the parser asks for
+    every character at every line end)."""
+
+    def __init__(self, test):
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, char):
+        value = self[char] = self.test(char)
+        return value
+
+
+_CJK_CHARS = _CharClass(lambda char: _CJK.match(char) is not None)
+_IDEOGRAPHS = _CharClass(lambda char: _IDEOGRAPH.match(char) is not None)
+_LATIN_CHARS = _CharClass(
+    lambda char: not char.isspace() and _CJK.match(char) is None and _WIDE.match(char) is None
+)
+
+
 def is_cjk(char):
-    return _CJK.match(char) is not None
+    return _CJK_CHARS[char]
 
 
 def _is_ideograph(char):
-    return _IDEOGRAPH.match(char) is not None
+    return _IDEOGRAPHS[char]
 
 
 def display_width(text):
@@ -49,7 +68,9 @@ def collapse_spaces(text):
 
 def _is_letter_spaced(text):
     """Tell a justified, letter-spaced line ("半 导 体 制 造") from normal spacing."""
-    spaced = len(_SPACED_PAIR.findall(text))
+    spaced = len(_SPACED_PAIR.findall(text)) if " " in text else 0
+    if not spaced:
+        return False
     solid = len(_SOLID_PAIR.findall(text))
     return (spaced >= 2 and spaced >= solid) or (spaced == 1 and solid == 0)
 
@@ -62,8 +83,23 @@ def clean_line(raw):
     return text
 
 
-def joiner(raw_before, raw_after, before, after):
-    """Return what goes between two wrapped lines: a space only where the PDF printed one."""
+def is_latin(char):
+    """Letters, digits and the narrow punctuation of Latin text: neither CJK nor white space."""
+    return _LATIN_CHARS[char]
+
+
+# A line does not start with closing punctuation, so a wrap before one does not part two words.
+_CLOSING = set(")]},.;:!?%")
+
+
+def joiner(raw_before, raw_after, before, after, *, word_cut=False):
+    """Return what goes between two wrapped lines: a space where the printed text had one.
+
+    The bulletins were typeset breaking Latin text at spaces, so a wrap between two Latin
+    words stands for a space, whether or not the extraction kept it at the line's end. Only
+    a word wider than a whole line is cut (`word_cut`: the line before is that word alone),
+    and a hyphen at the end of a line stays, without a space ("5G-" and "A" give "5G-A").
+    """
     if not before or not after:
         return ""
     left, right = before[-1], after[0]
@@ -71,10 +107,13 @@ def joiner(raw_before, raw_after, before, after):
         return ""  # a stray space between two Chinese characters, if any
     if raw_before[-1:].isspace() or raw_after[:1].isspace():
         return " "
-    # The bulletin sets a space between Chinese and Latin or digits ("发布了 2023 年"); a wrap
-    # there swallows it. A Latin word cut by a wrap is rejoined without one.
-    if (_is_ideograph(left) and _LATINISH.match(right)) or (
-        _LATINISH.match(left) and _is_ideograph(right)
-    ):
+    # The bulletin sets a space between Chinese and Latin text ("发布了 2023 年", "服务 (AWS)");
+    # a wrap there swallows it. (Latin set solid with Chinese, as in "22亿", is never parted
+    # by a wrap.)
+    if (_is_ideograph(left) and is_latin(right)) or (is_latin(left) and _is_ideograph(right)):
+        return " "
+    if is_latin(left) and is_latin(right):
+        if left == "-" or word_cut or right in _CLOSING:
+            return ""
         return " "
     return ""

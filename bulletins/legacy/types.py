@@ -4,11 +4,23 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+# A file with more warnings than this is mostly not a bulletin; the rest are only counted.
+MAX_WARNINGS = 200
+
 
 @dataclass(frozen=True)
 class ParseWarning:
+    """A warning at a line: `text` is the English message, translated when it is shown (a
+    file can give thousands of warnings; translating each as it is found cost more than the
+    parse), with `params` as (name, value) pairs for its placeholders."""
+
     line: int
-    message: str
+    text: str
+    params: tuple = ()
+
+    @property
+    def message(self):
+        return _(self.text) % dict(self.params) if self.params else _(self.text)
 
     def __str__(self):
         if not self.line:
@@ -46,6 +58,14 @@ class ParsedIssue:
     sections: list[ParsedSection] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     error: str | None = None
+    warnings_left_out: int = 0
+
+    def warn(self, line, text, **params):
+        """Add a warning (`text` marked with gettext_noop), or count it past MAX_WARNINGS."""
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(ParseWarning(line, text, tuple(params.items())))
+        else:
+            self.warnings_left_out += 1
 
     @property
     def ok(self):

@@ -96,7 +96,8 @@ def write_legacy_files(folder, worker, count):
         headline = f"第 {worker} 组第 {index} 号文件的新闻标题"
         body = f"这是第 {worker} 组第 {index} 号文件的正文，用来测试几个导入同时进行。"
         text = render([(1, "安全行业一周要闻", [headline], [(headline, body)])])
-        (folder / f"{index:03}.txt").write_text(text, encoding="utf-8")
+        # Names without an issue number (a name like "007.txt" would propose No. 7).
+        (folder / f"batch{worker}-{index:03}.txt").write_text(text, encoding="utf-8")
     return folder
 
 

@@ -104,9 +104,12 @@ def test_without_number_the_issue_takes_the_next_free_one(legacy_sample_path):
     assert issue.title == "2024 年第 8 期"
 
 
+SMALL_ISSUE = "一周要闻\n\n1 安全行业一周要闻\n\n某条标题\n\n··\n\n■ 某条标题\n正文。\n"
+
+
 def test_a_directory_imports_every_txt_in_name_order(tmp_path, legacy_sample_bytes):
     (tmp_path / "b.txt").write_bytes(legacy_sample_bytes)
-    (tmp_path / "a.txt").write_bytes(legacy_sample_bytes.decode().encode("gb18030"))
+    (tmp_path / "a.txt").write_text(SMALL_ISSUE, encoding="gb18030")
     (tmp_path / "notes.md").write_text("ignored")
     status, out, _ = run("import_legacy", str(tmp_path), "--json")
     reports = json_lines(out)

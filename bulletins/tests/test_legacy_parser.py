@@ -220,3 +220,94 @@ def test_decoding_arbitrary_bytes_gives_text_or_a_clear_refusal(data):
         assert str(error)
     else:
         parse_legacy(text)
+
+
+def test_a_bulletin_of_twelve_sections_keeps_the_two_digit_numbers():
+    sections = [
+        (number, f"第{number}类行业一周要闻", [f"第{number}栏的新闻标题"], [])
+        for number in range(1, 13)
+    ]
+    sections = [
+        (n, t, h, [(h[0], f"第{n}栏的新闻正文，写得足够长，足够分成好几行来排版。")])
+        for n, t, h, _ in sections
+    ]
+    parsed = parse_legacy(render(sections, width=15))
+    assert [(s.number, s.title) for s in parsed.sections] == [(n, t) for n, t, _, _ in sections]
+    assert parsed.sections[11].items[0].title == "第12栏的新闻标题"
+    assert not parsed.warnings
+
+
+def test_a_section_number_that_jumps_past_nine_is_still_a_section():
+    text = (
+        "9 第九栏\n\n九的标题\n\n··\n\n■ 九的标题\n九的正文。\n\n"
+        "11 第十一栏\n\n十一的标题\n\n··\n\n■ 十一的标题\n十一的正文。\n"
+    )
+    parsed = parse_legacy(text)
+    assert [(s.number, s.title) for s in parsed.sections] == [(9, "第九栏"), (11, "第十一栏")]
+    assert [w.message for w in parsed.warnings] == [
+        "section numbers jump from 9 to 11: check that no section is missing"
+    ]
+
+
+STRAY_DOTS = [
+    "1 测试栏目",
+    "",
+    "第一条标题",
+    "",
+    "第二条标题",
+    "",
+    "··",
+    "",
+    "··",
+    "",
+    "■ 第一条标题",
+    "正文的第一行，写得很长很长很长很长很长",
+    "正文的第二行，写得也很长很长很长很长",
+    "正文的第三行，是一段的末尾。",
+    "",
+    "单独成段的一行。",
+    "",
+    "··",
+    "",
+    "正文的第四行，全文结束。",
+    "",
+    "■ 第二条标题",
+    "另一条的正文。",
+]
+
+
+def test_a_stray_dot_leader_inside_a_body_leaves_the_line_before_it_in_the_body():
+    parsed = parse_legacy("\n".join(STRAY_DOTS))
+    first, second = parsed.sections[0].items
+    assert first.title == "第一条标题" and second.title == "第二条标题"
+    assert first.body.replace("\n", "") == (
+        "正文的第一行，写得很长很长很长很长很长正文的第二行，写得也很长很长很长很长"
+        "正文的第三行，是一段的末尾。单独成段的一行。正文的第四行，全文结束。"
+    )
+    assert parsed.sections[0].headlines == ["第一条标题", "第二条标题"]
+    assert "··" not in first.body
+    assert not parsed.warnings
+
+
+def test_a_stray_dot_leader_right_after_a_body_line_leaves_it_in_the_body():
+    lines = STRAY_DOTS[:14] + ["··"] + STRAY_DOTS[19:]
+    first = parse_legacy("\n".join(lines)).sections[0].items[0]
+    assert first.body.replace("\n", "").endswith("是一段的末尾。正文的第四行，全文结束。")
+
+
+def test_a_file_of_too_many_lines_is_refused_before_it_is_parsed(monkeypatch):
+    from bulletins.legacy import parser
+
+    monkeypatch.setattr(parser, "MAX_LINES", 50)
+    parsed = parse_legacy("1 栏目\n\n标题\n\n··\n\n■ 标题\n" + "正文。\n" * 60)
+    assert not parsed.ok and "69 lines, more than the 50" in parsed.error
+
+
+def test_warnings_past_two_hundred_are_counted_not_kept():
+    text = "1 栏目\n\n标题\n\n··\n\n■ 标题\n正文。\n" + "".join(
+        f"\n■ 没有目录的第{n}条\n" for n in range(250)
+    )
+    parsed = parse_legacy(text)
+    assert parsed.item_count == 251
+    # Two warnings each: no headline names it, and it has no body.
+    assert len(parsed.warnings) == 200 and parsed.warnings_left_out == 300

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from bulletins.legacy.importer import import_legacy_file
+from bulletins.legacy.importer import import_legacy_many
+from bulletins.legacy.progress import Progress
+from bulletins.legacy.suggest import MAX_NUMBER
 
 
 def _date(value):
@@ -20,8 +22,11 @@ def _date(value):
 
 
 def _positive(value):
-    if not value.isdigit() or int(value) < 1:
-        raise CommandError(f"--number must be a positive whole number, not “{value}”", returncode=2)
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_NUMBER:
+        raise CommandError(
+            f"--number must be a whole number from 1 to {MAX_NUMBER:,}, not “{value}”",
+            returncode=2,
+        )
     return int(value)
 
 
@@ -52,20 +57,28 @@ class Command(BaseCommand):
         if number and len(files) > 1:
             raise CommandError("--number needs exactly one file", returncode=2)
         counts = {"created": 0, "replaced": 0, "skipped": 0, "parsed": 0, "failed": 0}
-        for path in files:
-            result = import_legacy_file(
-                path,
-                number=number,
-                issue_date=issue_date,
-                title=options["title"],
-                replace=options["replace"],
-                dry_run=options["dry_run"],
-            )
+        results = import_legacy_many(
+            files,
+            number=number,
+            issue_date=issue_date,
+            title=options["title"],
+            replace=options["replace"],
+            dry_run=options["dry_run"],
+        )
+        # A line of progress on a terminal; nothing of it in a pipe or a log.
+        progress = Progress(self.stderr, len(files)) if len(files) > 1 else None
+        for result in results:
             counts[result.status] += 1
+            if progress:
+                progress.clear()
             if options["json"]:
                 self.stdout.write(json.dumps(result.to_json(), ensure_ascii=False))
             else:
                 self._report(result)
+            if progress:
+                progress.advance(result)
+        if progress:
+            progress.finish()
         if not options["json"]:
             summary = ", ".join(f"{count} {status}" for status, count in counts.items() if count)
             self.stdout.write(f"Summary: {summary or 'nothing to do'}")
