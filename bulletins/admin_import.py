@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .forms import LegacyUploadForm
+from .history import acting_user
 from .legacy.importer import LegacyImportError, find_imported, import_legacy_bytes, read_legacy
 from .models import Issue
 
@@ -76,14 +77,17 @@ class LegacyImportMixin:
             messages.error(request, _("The upload has expired; please choose the file again."))
             return redirect("admin:bulletins_issue_import_legacy")
         del request.session[_SESSION_KEY]
-        result = import_legacy_bytes(
-            base64.b64decode(pending["data"]),
-            path=pending["name"],
-            number=pending["number"],
-            issue_date=date.fromisoformat(pending["issue_date"]) if pending["issue_date"] else None,
-            title=pending["title"] or None,
-            replace=pending["replace"],
-        )
+        with acting_user(request.user):  # the import's revision names who imported
+            result = import_legacy_bytes(
+                base64.b64decode(pending["data"]),
+                path=pending["name"],
+                number=pending["number"],
+                issue_date=date.fromisoformat(pending["issue_date"])
+                if pending["issue_date"]
+                else None,
+                title=pending["title"] or None,
+                replace=pending["replace"],
+            )
         if not result.ok:
             messages.error(
                 request,

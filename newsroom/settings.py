@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
+    "reversion",
     "axes",
     "csp",
     "bulletins",
