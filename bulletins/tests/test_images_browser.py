@@ -9,12 +9,9 @@ from django.urls import reverse
 
 from bulletins.models import Item
 
-from . import pictures, test_browser
+from . import pictures
+from .browsing import log_in, pytestmark  # noqa: F401 (the browser tests' marks)
 from .factories import make_issue
-
-pytestmark = test_browser.pytestmark  # a live server's transactions; Debian's chromium
-browser_page = test_browser.browser_page  # the fixture
-log_in = test_browser.log_in
 
 ROW = "sections-0-items-0"
 
@@ -46,6 +43,13 @@ def save(page):
     assert page.locator(".errornote").count() == 0, page.content()[:2000]
 
 
+def open_item(page):
+    """Unfold the first item's row of the compose screen, where its picture fields are."""
+    details = page.locator(f"#row-{ROW} details.row-details")
+    if not details.evaluate("element => element.open"):
+        page.click(f"#row-{ROW} summary")
+
+
 def test_editor_uploads_replaces_and_removes_a_picture(browser_page, live_server, tmp_path):
     page = browser_page
     issue = make_issue(number=21, sections=[("半导体行业一周要闻", 1)])
@@ -57,6 +61,7 @@ def test_editor_uploads_replaces_and_removes_a_picture(browser_page, live_server
     url = live_server.url + reverse("admin:bulletins_issue_change", args=[issue.pk])
 
     page.goto(url)
+    open_item(page)
     page.set_input_files(f"input[name={ROW}-image]", str(first))
     page.fill(f"input[name={ROW}-image_alt]", "新晶圆厂的洁净室")
     page.fill(f"input[name={ROW}-image_caption]", "洁净室内景")
@@ -68,6 +73,7 @@ def test_editor_uploads_replaces_and_removes_a_picture(browser_page, live_server
     uploaded = picture_files(item)
     assert all(default_storage.exists(name) for name in uploaded)
 
+    open_item(page)
     page.set_input_files(f"input[name={ROW}-image]", str(second))
     save(page)
     item.refresh_from_db()
@@ -75,6 +81,7 @@ def test_editor_uploads_replaces_and_removes_a_picture(browser_page, live_server
     assert not any(default_storage.exists(name) for name in uploaded)
 
     replaced = picture_files(item)
+    open_item(page)
     page.check(f"input[name={ROW}-image-clear]")
     save(page)
     item.refresh_from_db()
