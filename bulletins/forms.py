@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 
 from .models import Issue, Item, Section
+from .params import ISSUE_NUMBER_MAX, WholeNumberField
 from .source_links import SourceURLField
 from .widgets import render_directly
 
@@ -311,10 +312,10 @@ class LegacyUploadForm(forms.Form):
         label=_("Legacy text file"),
         help_text=_("Plain text extracted from a PDF issue (UTF-8, GB18030/GBK or UTF-16)."),
     )
-    number = forms.IntegerField(
+    number = WholeNumberField(
         label=_("Issue number"),
         required=False,
-        min_value=1,
+        max_value=ISSUE_NUMBER_MAX,
         help_text=_("Leave empty to use the next free number."),
     )
     issue_date = forms.DateField(

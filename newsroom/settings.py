@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django_filters",
     "nested_admin",
     "reversion",
-    "axes",
+    "newsroom.apps.LoginThrottlingConfig",  # django-axes
     "csp",
     "bulletins",
 ]
@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "bulletins.middleware.RefuseNulMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
