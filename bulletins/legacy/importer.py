@@ -232,7 +232,7 @@ def save_parsed_issue(
 
 
 @dataclass
-class _Pending:
+class PendingIndex:
     """New items of a chunk, by issue, waiting for the chunk's one pass of the search index."""
 
     items: dict = field(default_factory=dict)
@@ -244,7 +244,9 @@ class _Pending:
         index_new_items([item for items in self.items.values() for item in items])
 
 
-def _import(source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers):
+def import_source(
+    source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers
+):
     """Import one parsed source (see import_legacy_many); its writes are all or nothing."""
     result = ImportResult(path=str(path), parsed=source.parsed)
     parsed = source.parsed
@@ -330,7 +332,7 @@ def import_legacy_many(
         name_numbers=name_numbers,
     )
     for start in range(0, len(files), chunk_size):
-        results, pending = [], _Pending()
+        results, pending = [], PendingIndex()
         with transaction.atomic():
             for entry in files[start : start + chunk_size]:
                 path, data = entry if isinstance(entry, tuple) else (entry, None)
@@ -338,7 +340,7 @@ def import_legacy_many(
                 if failure:
                     results.append(failure)
                     continue
-                results.append(_import(source, path=path, pending=pending, **options))
+                results.append(import_source(source, path=path, pending=pending, **options))
             pending.index()
         yield from results
 

@@ -77,7 +77,7 @@ _QUOTE_ENDS = re.compile(r"[，。；：、,;:\n]")
 
 def _quote(text, start, end):
     """The date as written, with the few words after it that say what it is ("消息", "起施行")."""
-    after = _QUOTE_ENDS.split(text[end : end + 4], maxsplit=1)[0]
+    after = _QUOTE_ENDS.split(text[end : end + 2], maxsplit=1)[0]
     return text[start:end] + after
 
 
