@@ -14,6 +14,7 @@ def setup():
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
     os.environ["DJANGO_DEBUG"] = ""
+    os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain HTTP
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django

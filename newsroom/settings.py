@@ -1,10 +1,16 @@
 """Settings for Newsroom, read from the environment with safe development defaults.
 
-Environment variables:
+Environment variables (the README's configuration table says more):
     DJANGO_DEBUG           "1"/"true" turns debug on (default: off).
     DJANGO_SECRET_KEY      required when debug is off.
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost,127.0.0.1).
+    DJANGO_HTTPS           "0" for a site served over plain HTTP (default: on unless debug).
+    DJANGO_HSTS_SECONDS    how long browsers keep to HTTPS (default: one year).
+    DJANGO_SECURE_PROXY_SSL_HEADER  "X-Forwarded-Proto=https" behind a TLS-terminating proxy.
+    DJANGO_PROXY_COUNT     reverse proxies in front that append to the forwarding header.
+    DJANGO_CLIENT_IP_HEADER  that header (default: X-Forwarded-For).
     DATABASE_URL           e.g. postgres://user:pass@host/db (default: SQLite under var/).
+    SQLITE_BUSY_TIMEOUT    seconds a SQLite writer waits for another (default: 20).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
     STATIC_ROOT            where collectstatic puts the static files (default: var/static).
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
@@ -17,6 +23,7 @@ Environment variables:
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,11 +72,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
+    "axes",
+    "csp",
     "bulletins",
 ]
 
 MIDDLEWARE = [
+    "newsroom.health.HealthCheckMiddleware",  # /healthz: before host checks and the redirect
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached reader pages before the middleware below: keep it after the ones above.
     "bulletins.caching.middleware.PageCacheMiddleware",
@@ -81,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -204,11 +216,67 @@ ARCHIVE_PAGE_SIZE = 24
 SECTION_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on by default in production, off in development; DJANGO_HTTPS=0 serves plain HTTP
+# (benchmarks on 127.0.0.1). DJANGO_SECURE_COOKIES is its former, narrower name.
+HTTPS = env_bool("DJANGO_HTTPS", env_bool("DJANGO_SECURE_COOKIES", not DEBUG))
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _proxy_ssl_header(value):
+    """Read "X-Forwarded-Proto=https" into Django's ("HTTP_X_FORWARDED_PROTO", "https")."""
+    if not value:
+        return None
+    name, _sep, expected = value.partition("=")
+    if not name.strip() or not expected.strip():
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER must look like X-Forwarded-Proto=https, not {value!r}"
+        )
+    return ("HTTP_" + name.strip().upper().replace("-", "_"), expected.strip())
+
+
+# Only behind a proxy that sets this header itself and drops it from what clients send.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"))
+
+# Content-Security-Policy (django-csp 4): no inline script, no inline style, nothing from
+# elsewhere; the admin (Django's and nested-admin's scripts) keeps within the same rules.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Login throttling (django-axes, database handler: one count for every app server). After 10
+# failures in 15 minutes, per account and per address, logins are refused for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends 15 minutes after it began
+AXES_LOCKOUT_CALLABLE = "newsroom.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.throttling.client_ip"
+# The client's address behind DJANGO_PROXY_COUNT reverse proxies (see throttling.client_ip).
+CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+CLIENT_IP_HEADER = "HTTP_" + os.environ.get(
+    "DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For"
+).strip().upper().replace("-", "_")
 
 LOGGING = {
     "version": 1,

@@ -14,8 +14,15 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 LEGACY_IMPORT_SPOOL_DIR = tempfile.mkdtemp(prefix="newsroom-test-imports-")
+# The test client speaks plain HTTP; tests of the HTTPS settings import them in a subprocess.
+SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client's login() passes no request, which axes refuses: let that one through.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.throttling.RequestOptionalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from bulletins.caching import reader_page
 from bulletins.sitemaps import SITEMAPS
 from bulletins.views import robots_txt
+from newsroom.throttling import ThrottledAdminLoginForm
 
 admin.site.site_header = _("Newsroom editorial desk")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Compose the weekly bulletin")
+admin.site.login_form = ThrottledAdminLoginForm  # says so when a lockout refused the login
 
 urlpatterns = [
     path("admin/", admin.site.urls),
