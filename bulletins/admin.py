@@ -1,8 +1,12 @@
-"""The editor's compose screen: a whole issue, its sections and their items on one page."""
+"""The editor's compose screen: a whole issue, its sections and their items as one outline."""
 
 import nested_admin
+from django import forms
 from django.contrib import admin, messages
-from django.db import IntegrityError, transaction
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -10,46 +14,85 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import editorial
+from .admin_history import HistoryAdminMixin
 from .admin_import import LegacyImportMixin
-from .editorial import start_next_issue
-from .forms import IssueForm, ItemForm, PositionedFormSet, SectionForm
+from .compose import (
+    compose_media,
+    conflict_context,
+    error_summary,
+    field_legend,
+    save_summary,
+)
+from .forms import (
+    IssueForm,
+    ItemForm,
+    MinuteSplitDateTimeField,
+    PositionedFormSet,
+    SectionForm,
+    SectionFormSet,
+)
+from .history import record_revision
 from .models import Issue, Item, Section
-from .ordering import park_positions, renumber_positions
+from .ordering import apply_order, prepare_rows
 from .search import index_issue
+
+# Fields only a chief editor may set; a form from anyone else that carries them is forged.
+PUBLICATION_FIELDS = ("status", "published_at", "published_at_0", "published_at_1")
+
+
+class ComposeInlineAdminFormset(nested_admin.NestedInlineAdminFormset):
+    @property
+    def media(self):
+        # nested-admin builds every row of the outline a second time to collect their media;
+        # the rows' widgets share their formset's, and the outline's scripts are compose_media.
+        return self.formset.media
 
 
 class ItemInline(nested_admin.NestedStackedInline):
     model = Item
     form = ItemForm
     formset = PositionedFormSet
+    template = "admin/bulletins/issue/item_inline.html"
     sortable_field_name = "position"
-    extra = 0
-    fieldsets = [
-        (None, {"fields": ["position", "title", "body"]}),
-        (
-            _("Source and image"),
-            {
-                "fields": [
-                    "source",
-                    "source_url",
-                    "image",
-                    "image_alt",
-                    "image_caption",
-                    "image_credit",
-                ]
-            },
-        ),
+    verbose_name = _("news item")
+    verbose_name_plural = _("news items")
+    extra = 1
+    fields = [
+        "position",
+        "title",
+        "body",
+        "source",
+        "source_url",
+        "image",
+        "image_alt",
+        "image_caption",
+        "image_credit",
     ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        issue_id = obj.issue_id if obj is not None else None
+        choices = getattr(request, "_newsroom_section_choices", {})
+        if issue_id not in choices:
+            sections = Section.objects.filter(issue_id=issue_id).order_by("position")
+            choices[issue_id] = [
+                (section.pk, f"{section.position}. {section.title}") for section in sections
+            ]
+            request._newsroom_section_choices = choices
+        formset.section_choices = choices[issue_id] if issue_id else []
+        return formset
 
 
 class SectionInline(nested_admin.NestedStackedInline):
     model = Section
     form = SectionForm
-    formset = PositionedFormSet
+    formset = SectionFormSet
+    template = "admin/bulletins/issue/section_inline.html"
     sortable_field_name = "position"
     inlines = [ItemInline]
-    extra = 0
-    fields = [("position", "number"), "title", "slug"]
+    extra = 1
+    fields = ["position", "number", "title", "slug"]
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -66,21 +109,39 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class IssueActionForm(ActionForm):
+    publish_at = forms.DateTimeField(
+        label=_("go-live time"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("For “Schedule”: when the selected issues go live."),
+    )
+
+
 @admin.register(Issue)
-class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
+class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelAdmin):
     form = IssueForm
     inlines = [SectionInline]
+    inline_admin_formset_helper_cls = ComposeInlineAdminFormset
+    change_form_template = "admin/bulletins/issue/change_form.html"
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": MinuteSplitDateTimeField,
+            "widget": AdminSplitDateTime,
+        }
+    }
+    action_form = IssueActionForm
     list_display = ["number", "title", "issue_date", "state", "item_count", "reader_link"]
     list_display_links = ["number", "title"]
     list_filter = ["status", YearListFilter]
     search_fields = ["=number", "title", "sections__items__title"]
     date_hierarchy = "issue_date"
-    actions = ["publish", "unpublish", "start_next"]
-    readonly_fields = ["created_at", "updated_at"]
+    actions = ["publish", "unpublish", "schedule", "start_next"]
     fieldsets = [
         (None, {"fields": [("number", "issue_date"), "title", "editors_note"]}),
         (_("Publication"), {"fields": [("status", "published_at")]}),
-        (_("History"), {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+        (_("Created and updated"), {"fields": [("created_at", "updated_at")]}),
     ]
 
     def get_queryset(self, request):
@@ -91,6 +152,38 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
             "number": Issue.objects.next_number(),
             **super().get_changeform_initial_data(request),
         }
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["created_at", "updated_at"]
+        if not editorial.can_publish(request.user):
+            readonly += ["status", "published_at"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:2]
+
+    # Roles: editors (编辑) write; chief editors (主编) also publish, schedule and delete.
+
+    def has_publish_permission(self, request):
+        return editorial.can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is not None and obj.status == Issue.Status.PUBLISHED:
+            return editorial.can_publish(request.user)
+        return True
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        forged = request.method == "POST" and any(
+            name in request.POST for name in PUBLICATION_FIELDS
+        )
+        if forged and not editorial.can_publish(request.user):
+            raise PermissionDenied(_("Only chief editors may publish or schedule issues."))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # The list.
 
     @admin.display(description=_("items"), ordering="_item_count")
     def item_count(self, issue):
@@ -115,36 +208,104 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
     def view_on_site(self, issue):
         return issue.get_absolute_url() if issue.is_public else issue.get_preview_url()
 
-    def save_related(self, request, form, formsets, change):
-        issue = form.instance
-        with transaction.atomic():
-            if change:
-                park_positions(issue)
-            super().save_related(request, form, formsets, change)
-            renumber_positions(issue)
-            index_issue(issue)
+    # The compose screen.
 
-    @admin.action(description=_("Publish the selected issues"), permissions=["change"])
-    def publish(self, request, queryset):
-        now = timezone.now()
-        with transaction.atomic():
-            queryset.filter(published_at__isnull=True).update(published_at=now)
-            count = queryset.update(status=Issue.Status.PUBLISHED, updated_at=now)
-        self.message_user(
-            request,
-            ngettext("%(count)d issue published.", "%(count)d issues published.", count)
-            % {"count": count},
-            messages.SUCCESS,
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["media"] = compose_media(context["media"])
+        context["error_summary"] = error_summary(context)
+        context["field_legend"] = field_legend()
+        context["errors"] = None  # the summary above takes the place of Django's error note
+        context["conflict"] = conflict_context(context["adminform"].form, obj)
+        context["can_publish"] = editorial.can_publish(request.user)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
         )
 
-    @admin.action(description=_("Unpublish the selected issues"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Issue.Status.DRAFT, updated_at=timezone.now())
-        self.message_user(
+    def save_model(self, request, obj, form, change):
+        if not change or form.has_changed():
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save()
+
+    def save_related(self, request, form, formsets, change):
+        issue = form.instance
+        plan = next(formset.plan for formset in formsets if hasattr(formset, "plan"))
+        with transaction.atomic():
+            reordered = prepare_rows(issue, plan)
+            super().save_related(request, form, formsets, change)
+            if reordered:
+                apply_order(plan)
+            rows_changed = reordered or any(
+                formset.new_objects or formset.changed_objects or formset.deleted_objects
+                for formset in formsets
+            )
+            if change and not rows_changed and not form.has_changed():
+                request._newsroom_nothing_changed = True
+                return
+            if rows_changed and change and not form.has_changed():
+                issue.save(update_fields=["updated_at"])  # what readers see has changed
+            index_issue(issue)
+            record_revision(issue, request.user, save_summary(form, formsets, change, reordered))
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_newsroom_nothing_changed", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_newsroom_nothing_changed", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    # Editorial actions: each calls bulletins.editorial, which records a revision.
+
+    def _act(self, request, queryset, act, done_message, **kwargs):
+        done = 0
+        for issue in queryset.order_by("number"):
+            try:
+                act(issue, user=request.user, **kwargs)
+            except editorial.EditorialError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected issues"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._act(
             request,
-            ngettext("%(count)d issue withdrawn.", "%(count)d issues withdrawn.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            editorial.publish,
+            lambda n: ngettext("%(count)d issue published.", "%(count)d issues published.", n),
+        )
+
+    @admin.action(description=_("Unpublish the selected issues"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            editorial.unpublish,
+            lambda n: ngettext("%(count)d issue withdrawn.", "%(count)d issues withdrawn.", n),
+        )
+
+    @admin.action(description=_("Schedule the selected issues"), permissions=["publish"])
+    def schedule(self, request, queryset):
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        when = form.cleaned_data.get("publish_at") if form.is_valid() else None
+        if when is None or when <= timezone.now():
+            self.message_user(
+                request, _("Give a go-live time in the future to schedule."), messages.ERROR
+            )
+            return
+        self._act(
+            request,
+            queryset,
+            editorial.schedule,
+            lambda n: ngettext("%(count)d issue scheduled.", "%(count)d issues scheduled.", n),
+            when=when,
         )
 
     @admin.action(
@@ -159,7 +320,7 @@ class IssueAdmin(LegacyImportMixin, nested_admin.NestedModelAdmin):
             )
             return None
         try:
-            issue = start_next_issue(sources[0])
+            issue = editorial.start_next_issue(sources[0], user=request.user)
         except IntegrityError:  # another editor took the number a moment ago
             self.message_user(
                 request, _("The next number was just taken: please try again."), messages.ERROR

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from .history import acting_user
 from .legacy import desk
 from .legacy.forms import BatchRowForm, LegacyUploadForm
 from .legacy.spool import Batch
@@ -44,7 +45,7 @@ class LegacyImportMixin:
             ),
         ] + super().get_urls()
 
-    def _context(self, request, title, **extra):
+    def _desk_context(self, request, title, **extra):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -52,7 +53,7 @@ class LegacyImportMixin:
             **extra,
         }
 
-    def _render(self, request, template, context):
+    def _desk_render(self, request, template, context):
         return TemplateResponse(request, f"admin/bulletins/issue/{template}.html", context)
 
     def import_legacy_view(self, request):
@@ -65,10 +66,10 @@ class LegacyImportMixin:
             batch = Batch.create(request)
             desk.preview(batch, form.batch)
             return redirect("admin:bulletins_issue_import_legacy_batch", batch.token)
-        context = self._context(request, _("Import legacy issues"), form=form)
-        return self._render(request, "import_legacy", context)
+        context = self._desk_context(request, _("Import legacy issues"), form=form)
+        return self._desk_render(request, "import_legacy", context)
 
-    def _find(self, request, token):
+    def _desk_batch(self, request, token):
         if not self.has_add_permission(request):
             raise PermissionDenied
         batch = Batch.find(request, token)
@@ -81,7 +82,7 @@ class LegacyImportMixin:
 
     def import_legacy_batch_view(self, request, token):
         """The preview table; its POST imports the ticked rows (or goes on with them)."""
-        batch = self._find(request, token)
+        batch = self._desk_batch(request, token)
         if batch is None:
             return redirect("admin:bulletins_issue_import_legacy")
         manifest = batch.read("manifest.json")
@@ -93,7 +94,7 @@ class LegacyImportMixin:
         rows = manifest["rows"]
         if request.method == "POST" and "continue" in request.POST:
             choices = desk.choices_from_json(rows, manifest.get("pending", []))
-            return self._confirm(request, batch, manifest, choices)
+            return self._desk_confirm(request, batch, manifest, choices)
         if request.method == "POST":
             forms = [BatchRowForm(request.POST, prefix=f"row-{row['n']}") for row in rows]
             choices = desk.check_choices(rows, forms)
@@ -101,21 +102,21 @@ class LegacyImportMixin:
                 if not choices:
                     messages.warning(request, _("No file was ticked: nothing was imported."))
                 else:
-                    return self._confirm(request, batch, manifest, choices)
+                    return self._desk_confirm(request, batch, manifest, choices)
         else:
-            forms = [self._row_form(row) for row in rows]
+            forms = [self._desk_row_form(row) for row in rows]
         desk.annotate(rows)
         names = {row["n"]: row["name"] for row in rows}
         for row, form in zip(rows, forms, strict=True):
             row["form"] = form
             row["duplicate_name"] = names.get(row["duplicate_of"])
         errors = any(form.errors for form in forms)
-        context = self._context(
+        context = self._desk_context(
             request, _("Preview of the batch"), rows=rows, errors=errors, token=token
         )
-        return self._render(request, "import_legacy_preview", context)
+        return self._desk_render(request, "import_legacy_preview", context)
 
-    def _row_form(self, row):
+    def _desk_row_form(self, row):
         importable = not row["error"] and row["duplicate_of"] is None
         initial = {
             "selected": importable and not row.get("existing"),
@@ -124,12 +125,13 @@ class LegacyImportMixin:
         }
         return BatchRowForm(initial=initial, prefix=f"row-{row['n']}")
 
-    def _confirm(self, request, batch, manifest, choices):
+    def _desk_confirm(self, request, batch, manifest, choices):
         if not batch.claim():
             messages.warning(request, _("This batch is being imported in another window."))
             return redirect("admin:bulletins_issue_import_legacy")
         try:
-            results, left = desk.confirm(batch, choices)
+            with acting_user(request.user):  # the imports' revisions name who imported
+                results, left = desk.confirm(batch, choices)
             done = batch.read("result.json", {"results": []})
             done["results"] += results
             done["remaining"] = len(left)
@@ -143,7 +145,7 @@ class LegacyImportMixin:
         return redirect("admin:bulletins_issue_import_legacy_result", batch.token)
 
     def import_legacy_result_view(self, request, token):
-        batch = self._find(request, token)
+        batch = self._desk_batch(request, token)
         if batch is None:
             return redirect("admin:bulletins_issue_import_legacy")
         done = batch.read("result.json")
@@ -159,7 +161,7 @@ class LegacyImportMixin:
             "created" if row["status"] in ("created", "replaced") else row["status"]
             for row in results
         )
-        context = self._context(
+        context = self._desk_context(
             request,
             _("Imported legacy issues"),
             results=results,
@@ -167,4 +169,4 @@ class LegacyImportMixin:
             remaining=done.get("remaining", 0),
             token=token,
         )
-        return self._render(request, "import_legacy_result", context)
+        return self._desk_render(request, "import_legacy_result", context)

@@ -16,3 +16,7 @@ class BulletinsConfig(AppConfig):
         cleanup.connect(Item)
         # A migration that rebuilds a table on SQLite drops its triggers: put them back.
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="bulletins-triggers")
+
+        from .history import register_models
+
+        register_models()

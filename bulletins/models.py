@@ -116,6 +116,13 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-number"]
+        # Held by the chief editors' group (主编): see bulletins.editorial.
+        permissions = [
+            (
+                "publish_issue",
+                _("Can publish, unpublish and schedule issues, and delete published ones"),
+            ),
+        ]
         indexes = [
             # Answers the publish rule from the index alone: every reader page asks it.
             models.Index(fields=["status", "published_at", "number"], name="issue_published"),

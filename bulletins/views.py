@@ -3,32 +3,49 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
+from .caching.fragments import issue_contents
+from .caching.state import issue_changes
 from .filters import ItemFilter, SectionItemFilter, latest_published_section
+from .images import markup
 from .models import Issue, Item, Section, count_items
 from .search import snippet
 
+# An issue's contents: its sections and their items, two queries (rendered only on a miss of
+# the contents cache, see caching.fragments).
+_CONTENTS = Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
 
-def _with_contents(issues):
-    """Fetch sections and their items along with the issues: three queries in all."""
-    return issues.prefetch_related(
-        Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
-    )
+
+def _with_changes(issues):
+    return issues.annotate(public_changes=issue_changes())
 
 
 def _render_issue(request, issue, *, preview=False):
-    return render(request, "bulletins/issue_detail.html", {"issue": issue, "preview": preview})
+    context = {"issue": issue, "preview": preview}
+
+    def render_contents():
+        prefetch_related_objects([issue], _CONTENTS)
+        return {
+            "html": render_to_string("bulletins/_issue_contents.html", context, request),
+            "image": markup.first_share_image(issue, request),  # for og:image
+        }
+
+    contents = issue_contents(request, issue, render_contents, preview=preview)
+    context["contents"] = {**contents, "html": mark_safe(contents["html"])}  # rendered above
+    return render(request, "bulletins/issue_detail.html", context)
 
 
 @reader_page
 def home(request):
-    issue = _with_contents(Issue.objects.published()).order_by("-number").first()
+    issue = _with_changes(Issue.objects.published()).order_by("-number").first()
     if issue is None:
         return render(request, "bulletins/no_issue.html", status=200)
     return _render_issue(request, issue)
@@ -36,7 +53,7 @@ def home(request):
 
 @reader_page
 def issue_detail(request, number):
-    issue = get_object_or_404(_with_contents(Issue.objects.published()), number=number)
+    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
     return _render_issue(request, issue)
 
 
@@ -51,7 +68,7 @@ def issue_preview(request, number):
     if not _may_view_issues(request.user):
         # 404, not 403: a staff account without the right learns nothing about drafts.
         raise Http404("No issue with this number.")
-    issue = get_object_or_404(_with_contents(Issue.objects.all()), number=number)
+    issue = get_object_or_404(Issue.objects.all(), number=number)
     return _render_issue(request, issue, preview=True)
 
 

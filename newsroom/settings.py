@@ -16,6 +16,7 @@ Environment variables (the README's configuration table says more):
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
                            (default: each process's own memory).
     NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
+    NEWSROOM_FRAGMENT_CACHE  "off" renders every item of an issue page afresh (default: on).
     NEWSROOM_BROWSER_MAX_AGE / NEWSROOM_SHARED_MAX_AGE
                            seconds browsers / a CDN may keep a reader page (default: 0 / 60).
     NEWSROOM_RELEASE       names the deployed release in cache keys (default: a fingerprint of
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
+    "reversion",
     "axes",
     "csp",
     "bulletins",
@@ -192,6 +194,14 @@ else:
         }
     }
 NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "on").strip().lower() not in {
+    "off",
+    "0",
+    "false",
+    "no",
+}
+# Each item of an issue page is also kept rendered, keyed by its content (caching.fragments):
+# a page cache miss then renders only what changed. "off" for benchmarks of cold renders.
+NEWSROOM_FRAGMENT_CACHE = os.environ.get("NEWSROOM_FRAGMENT_CACHE", "on").strip().lower() not in {
     "off",
     "0",
     "false",

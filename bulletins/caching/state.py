@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..models import Issue
@@ -98,3 +99,10 @@ def count_public_change():
     search index, say. Writes to issues, sections and items are counted by the database."""
     with connection.cursor() as cursor:
         cursor.execute("UPDATE bulletins_publicchanges SET changes = changes + 1 WHERE id = 1")
+
+
+def issue_changes():
+    """An issue's own count of changes, to `annotate` issues with (0 before its first)."""
+    return RawSQL(
+        "SELECT changes FROM bulletins_issuechanges WHERE issue_id = bulletins_issue.id", ()
+    )

@@ -1,11 +1,12 @@
-"""The triggers that count changes to published content (the table is migration 0013's).
+"""The triggers that count changes to published content: in all (the table of migration 0013)
+and for each issue (migration 0015's).
 
 On SQLite, Django applies many schema changes by rebuilding a table (create a copy, move the
 rows, drop the old one), and a rebuilt table has lost its triggers: a later migration could
 silently stop the counting, and the page cache would then serve stale pages. So the triggers
 are put back, if missing, after every `migrate` (`ensure`, on post_migrate), and the counter
 moves once, since a migration may have changed content. PostgreSQL keeps triggers across
-ALTER TABLE; there `ensure` replaces them with the current definition.
+ALTER TABLE. Either way `ensure` replaces them with their current definition.
 """
 
 from django.db import connections
@@ -17,6 +18,16 @@ _SQLITE_BUMP = (
     "INSERT INTO bulletins_publicchanges (id, changes, epoch) "
     "VALUES (1, 1, lower(hex(randomblob(8)))) ON CONFLICT (id) DO UPDATE SET changes = changes + 1;"
 )
+# Each issue's own count (migration 0015): its contents are kept rendered under it.
+_SQLITE_BUMP_ISSUE = (
+    "INSERT INTO bulletins_issuechanges (issue_id, changes) {rows} "
+    "ON CONFLICT (issue_id) DO UPDATE SET changes = changes + 1;"
+)
+_SQLITE_ISSUE_OF = {
+    "issue": "SELECT {row}.id, 1 WHERE true",
+    "section": "SELECT {row}.issue_id, 1 WHERE true",
+    "item": "SELECT issue_id, 1 FROM bulletins_section WHERE id = {row}.section_id",
+}
 _SQLITE_PUBLISHED = {
     "issue": "{row}.status = " + PUBLISHED,
     "section": (
@@ -33,27 +44,30 @@ _SQLITE_PUBLISHED = {
 _POSTGRES_FUNCTION = """
 CREATE OR REPLACE FUNCTION bulletins_count_public_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    touched boolean := false;
+    issues bigint[] := '{}';
 BEGIN
     IF TG_TABLE_NAME = 'bulletins_issue' THEN
-        touched := (TG_OP <> 'INSERT' AND OLD.status = 'published')
-                OR (TG_OP <> 'DELETE' AND NEW.status = 'published');
+        IF TG_OP <> 'INSERT' AND OLD.status = 'published' THEN issues := issues || OLD.id; END IF;
+        IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN issues := issues || NEW.id; END IF;
     ELSIF TG_TABLE_NAME = 'bulletins_section' THEN
-        touched := EXISTS (
-            SELECT 1 FROM bulletins_issue i WHERE i.status = 'published' AND (
-                (TG_OP <> 'INSERT' AND i.id = OLD.issue_id)
-                OR (TG_OP <> 'DELETE' AND i.id = NEW.issue_id)));
+        SELECT coalesce(array_agg(i.id), '{}') INTO issues FROM bulletins_issue i
+        WHERE i.status = 'published' AND (
+            (TG_OP <> 'INSERT' AND i.id = OLD.issue_id)
+            OR (TG_OP <> 'DELETE' AND i.id = NEW.issue_id));
     ELSE
-        touched := EXISTS (
-            SELECT 1 FROM bulletins_section s JOIN bulletins_issue i ON i.id = s.issue_id
-            WHERE i.status = 'published' AND (
-                (TG_OP <> 'INSERT' AND s.id = OLD.section_id)
-                OR (TG_OP <> 'DELETE' AND s.id = NEW.section_id)));
+        SELECT coalesce(array_agg(i.id), '{}') INTO issues
+        FROM bulletins_section s JOIN bulletins_issue i ON i.id = s.issue_id
+        WHERE i.status = 'published' AND (
+            (TG_OP <> 'INSERT' AND s.id = OLD.section_id)
+            OR (TG_OP <> 'DELETE' AND s.id = NEW.section_id));
     END IF;
-    IF touched THEN
+    IF cardinality(issues) > 0 THEN
         INSERT INTO bulletins_publicchanges (id, changes, epoch)
         VALUES (1, 1, md5(random()::text || clock_timestamp()::text)) ON CONFLICT (id)
         DO UPDATE SET changes = bulletins_publicchanges.changes + 1;
+        INSERT INTO bulletins_issuechanges (issue_id, changes)
+        SELECT DISTINCT unnest(issues), 1 ON CONFLICT (issue_id)
+        DO UPDATE SET changes = bulletins_issuechanges.changes + 1;
     END IF;
     RETURN NULL;
 END
@@ -64,24 +78,25 @@ $$
 def sqlite_statements():
     statements = []
     for table in TABLES:
-        test = _SQLITE_PUBLISHED[table]
-        conditions = {
-            "INSERT": test.format(row="NEW"),
-            "UPDATE": f"{test.format(row='OLD')} OR {test.format(row='NEW')}",
-            "DELETE": test.format(row="OLD"),
-        }
-        for event, condition in conditions.items():
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS bulletins_{table}_{event.lower()}_counts "
-                f"AFTER {event} ON bulletins_{table} FOR EACH ROW WHEN {condition} "
-                f"BEGIN {_SQLITE_BUMP} END"
+        test, issue_of = _SQLITE_PUBLISHED[table], _SQLITE_ISSUE_OF[table]
+        rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}
+        for event, seen in rows.items():
+            name = f"bulletins_{table}_{event.lower()}_counts"
+            condition = " OR ".join(test.format(row=row) for row in seen)
+            bumps = _SQLITE_BUMP + "".join(
+                _SQLITE_BUMP_ISSUE.format(rows=issue_of.format(row=row)) for row in seen
             )
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name}",
+                f"CREATE TRIGGER {name} AFTER {event} ON bulletins_{table} FOR EACH ROW "
+                f"WHEN {condition} BEGIN {bumps} END",
+            ]
     return statements
 
 
 def postgres_statements():
-    # Deferred to commit: the counter's row is locked only as a transaction commits, after
-    # all its other row locks, so two editors' transactions cannot deadlock on it.
+    # Deferred to commit: the counters' rows are locked only as a transaction commits, after
+    # all its other row locks, so two editors' transactions cannot deadlock on them.
     statements = [_POSTGRES_FUNCTION]
     for table in TABLES:
         statements += [
@@ -116,10 +131,12 @@ def expected(connection):
 
 
 def ensure(sender=None, using="default", **kwargs):
-    """Put back any counting trigger a migration dropped, and count the migration as a change
-    (post_migrate receiver). Does nothing before migration 0013 made the counter's table."""
+    """Put back any counting trigger a migration dropped, in its current definition, and
+    count the migration as a change (post_migrate receiver). Does nothing before migrations
+    0013 and 0015 made the counters' tables."""
     connection = connections[using]
-    if "bulletins_publicchanges" not in connection.introspection.table_names():
+    tables = set(connection.introspection.table_names())
+    if not {"bulletins_publicchanges", "bulletins_issuechanges"} <= tables:
         return
     statements = {"postgresql": postgres_statements, "sqlite": sqlite_statements}.get(
         connection.vendor

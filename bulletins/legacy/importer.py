@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ..history import record_revision
 from ..locks import lock_issue_numbers
 from ..models import Issue, Item, Section
 from ..search import index_new_items
@@ -228,6 +230,7 @@ def save_parsed_issue(
     )
     if index:
         index_new_items(items)  # the old items' rows went with them
+    record_revision(issue, summary=gettext_lazy("Imported from a legacy file"))
     return issue, items
 
 

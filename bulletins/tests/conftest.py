@@ -76,3 +76,26 @@ def editor(client):
     user.groups.add(group)
     client.force_login(user)
     return client
+
+
+def _member_of(group_name, username):
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))  # made by migration 0010
+    return user
+
+
+@pytest.fixture
+def staff_editor(client):
+    """Log in a member of the editors' group 编辑: writes drafts, may not publish."""
+    client.force_login(_member_of("编辑", "bianji"))
+    return client
+
+
+@pytest.fixture
+def chief_editor(client):
+    """Log in a member of the chief editors' group 主编: may also publish and delete."""
+    client.force_login(_member_of("主编", "zhubian"))
+    return client
+
+
+from .browsing import browser_page  # noqa: E402, F401 (the browser tests' page fixture)

@@ -5,11 +5,8 @@ from django.urls import reverse
 
 from bulletins.models import Item
 
+from .browsing import pytestmark  # noqa: F401  (transactional db; skipped without Chromium)
 from .factories import make_issue
-from .test_browser import (
-    browser_page,  # noqa: F401  (the fixture: Chromium, headless)
-    pytestmark,  # noqa: F401  (transactional db; skipped without Chromium)
-)
 
 WATCH_VIOLATIONS = """
 window.cspViolations = [];
@@ -36,7 +33,7 @@ def violations(page):
     return page.evaluate("window.cspViolations")
 
 
-def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, live_server):  # noqa: F811
+def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, live_server):
     page = browser_page
     reported = watch(page)
     issue = make_issue(number=5, sections=[("半导体行业一周要闻", 2)])
@@ -52,21 +49,22 @@ def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, l
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
     )
 
-    rows = page.locator(".djn-dynamic-form-bulletins-item")
-    assert rows.count() == 2
-    page.locator(".djn-add-handler.djn-model-bulletins-item").first.click()
-    assert rows.count() == 3
-    new_row = page.locator("#sections-0-items-2")
+    page.wait_for_selector("#compose.compose-on")  # the outline's script runs
+    rows = page.locator("ol.item-list").first.locator(":scope > li.item-row")
+    assert rows.count() == 3  # two items and the blank line that adds one
+    page.locator("button.add-item").first.click()
+    assert rows.count() == 4
+    new_row = rows.nth(3)
     new_row.locator("input[name$='-title']").fill("新加的一条")
     new_row.locator("textarea[name$='-body']").fill("新加的正文。")
 
-    handles = page.locator(".djn-dynamic-form-bulletins-item h3.djn-drag-handler")
-    source, target = handles.nth(1).bounding_box(), handles.nth(0).bounding_box()
-    page.mouse.move(source["x"] + 20, source["y"] + source["height"] / 2)
+    grips = rows.locator(".grip")
+    source, target = grips.nth(1).bounding_box(), rows.nth(0).bounding_box()
+    page.mouse.move(source["x"] + 4, source["y"] + source["height"] / 2)
     page.mouse.down()
-    for step in range(1, 21):
-        y = source["y"] + (target["y"] - 5 - source["y"]) * step / 20
-        page.mouse.move(source["x"] + 20, y)
+    for step in range(1, 16):
+        y = source["y"] + (target["y"] + 2 - source["y"]) * step / 15
+        page.mouse.move(source["x"] + 4, y)
     page.mouse.up()
     assert violations(page) == []
     page.click("input[name=_save]")
@@ -77,7 +75,7 @@ def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, l
     assert violations(page) == [] and reported == []
 
 
-def test_a_reader_page_shows_no_policy_violation(browser_page, live_server):  # noqa: F811
+def test_a_reader_page_shows_no_policy_violation(browser_page, live_server):
     page = browser_page
     reported = watch(page)
     issue = make_issue(number=6, title="读者页面", sections=[("安全行业一周要闻", 2)])

@@ -230,3 +230,23 @@ def test_a_migration_that_rebuilds_a_table_does_not_stop_the_counting(issue):
     before = public_state().version
     Item.objects.filter(section__issue=issue).update(title="迁移之后改的标题")
     assert public_state().version != before
+
+
+def test_a_change_to_another_issue_leaves_this_issues_contents_rendered(client, issue):
+    other = make_issue(number=8, published_at=ON_THE_MINUTE, sections=[("半导体", 2)])
+    fetch(client, issue.get_absolute_url())
+
+    Item.objects.filter(section__issue=other).update(title="另一期改过")  # a page cache miss
+    again, queries = fetch(client, issue.get_absolute_url())
+
+    assert again["X-Page-Cache"] == "miss"
+    assert queries == 2  # the public state; the issue with its count of changes: no items
+
+
+def test_a_change_to_an_issue_renders_its_contents_afresh_whoever_made_it(client, issue):
+    fetch(client, issue.get_absolute_url())
+
+    Item.objects.filter(section__issue=issue, position=2).update(title="脚本改过的标题")
+
+    assert "脚本改过的标题" in client.get(issue.get_absolute_url()).content.decode()
+    assert "脚本改过的标题" in client.get("/").content.decode()

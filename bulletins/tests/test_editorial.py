@@ -1,12 +1,15 @@
 """The weekly routine: each issue starts from the last one's sections."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from bulletins import editorial
 from bulletins.models import Issue
 
+from .admin_forms import form_data
 from .factories import make_issue
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,96 @@ def test_a_new_issue_form_suggests_the_next_free_number(editor):
     response = editor.get(ADD_URL)
 
     assert response.context["adminform"].form.initial["number"] == 42
+
+
+# Publishing, withdrawing and scheduling (bulletins.editorial), and the issue-date rule.
+
+
+def undated_draft(number=50):
+    return make_issue(number=number, status=Issue.Status.DRAFT, published_at=None)
+
+
+def test_publish_action_refuses_an_issue_without_its_date_with_a_clear_message(chief_editor):
+    issue = undated_draft()
+
+    response = chief_editor.post(
+        LIST_URL, {"action": "publish", "_selected_action": [issue.pk]}, follow=True
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+    assert "第 50 期没有期刊日期：请先填写本期对应的日期，再发布。" in response.content.decode()
+
+
+def test_publish_action_publishes_the_dated_issues_and_names_the_undated_one(chief_editor):
+    dated = make_issue(
+        number=51, status=Issue.Status.DRAFT, published_at=None, issue_date=date(2024, 3, 4)
+    )
+    undated = undated_draft(52)
+
+    response = chief_editor.post(
+        LIST_URL, {"action": "publish", "_selected_action": [dated.pk, undated.pk]}, follow=True
+    )
+
+    dated.refresh_from_db()
+    undated.refresh_from_db()
+    assert dated.is_public and not undated.is_public
+    html = response.content.decode()
+    assert "第 52 期没有期刊日期" in html and "已发布 1 期。" in html
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "published"},
+        {"published_at_0": "2030-01-01", "published_at_1": "08:00"},
+    ],
+)
+def test_the_form_refuses_to_publish_or_schedule_without_the_issue_date(chief_editor, fields):
+    issue = undated_draft()
+    url = reverse("admin:bulletins_issue_change", args=[issue.pk])
+    data = {**form_data(chief_editor.get(url)), **fields}
+
+    response = chief_editor.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "发布期刊前请填写期刊日期。" in html or "设置发布时间前，请先填写期刊日期。" in html
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT and issue.published_at is None
+
+
+def test_publish_unpublish_and_schedule_touch_updated_at(django_user_model):
+    issue = make_issue(
+        number=60, status=Issue.Status.DRAFT, published_at=None, issue_date=date(2024, 3, 4)
+    )
+    stamps = [issue.updated_at]
+    editorial.publish(issue)
+    stamps.append(Issue.objects.get(pk=issue.pk).updated_at)
+    editorial.unpublish(issue)
+    stamps.append(Issue.objects.get(pk=issue.pk).updated_at)
+    editorial.schedule(issue, timezone.now() + timedelta(days=1))
+    stamps.append(Issue.objects.get(pk=issue.pk).updated_at)
+    assert stamps == sorted(stamps) and len(set(stamps)) == 4
+
+
+def test_schedule_makes_the_issue_go_live_at_the_given_time():
+    issue = make_issue(
+        number=61, status=Issue.Status.DRAFT, published_at=None, issue_date=date(2024, 3, 4)
+    )
+    when = timezone.now() + timedelta(hours=3)
+
+    editorial.schedule(issue, when)
+
+    issue.refresh_from_db()
+    assert issue.is_scheduled and issue.published_at == when
+
+
+def test_schedule_and_publish_refuse_an_undated_issue():
+    issue = undated_draft(62)
+    with pytest.raises(editorial.EditorialError, match="没有期刊日期"):
+        editorial.publish(issue)
+    with pytest.raises(editorial.EditorialError):
+        editorial.schedule(issue, timezone.now() + timedelta(days=1))
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT

@@ -1,0 +1,175 @@
+"""The compose screen: a compact outline, one closed line an item, that says what it holds."""
+
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bulletins.legacy.importer import import_legacy_file
+from bulletins.models import Issue, Item, Section
+
+from .admin_forms import form_data
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(issue):
+    return reverse("admin:bulletins_issue_change", args=[issue.pk])
+
+
+def writes(queries):
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+        and "django_session" not in query["sql"]
+    ]
+
+
+def test_each_item_is_one_closed_line_with_its_headline_length_and_badges(editor):
+    issue = make_issue(number=30, sections=[("安全行业一周要闻", 2)])
+    item = Item.objects.get(section__issue=issue, position=2)
+    item.source = "某媒体"
+    item.save()
+
+    html = editor.get(change_url(issue)).content.decode()
+
+    rows = re.findall(r'<li class="item-row[^"]*" id="row-sections-0-items-\d".*?</li>', html, re.S)
+    assert len(rows) == 3  # two items and the blank line that adds one
+    first, second, blank = rows
+    assert '<details class="row-details">' in first  # closed
+    headline = re.search(r"<summary>(.*?)</summary>", second, re.S).group(1)
+    assert "安全行业一周要闻 第 2 条新闻" in headline
+    assert f"{len(item.body)} 字" in headline
+    assert "来源" in headline and "来源" not in re.search(
+        r"<summary>(.*?)</summary>", first, re.S
+    ).group(1)
+    assert 'class="grip"' in first and "上移" in first and "下移" in first
+    assert "新条目（填写后即可添加）" in blank
+
+
+def test_a_drafts_items_say_preview_and_open_the_staff_preview(editor):
+    draft = make_issue(number=31, status=Issue.Status.DRAFT, published_at=None)
+    public = make_issue(number=32, issue_date=date(2024, 3, 4))
+
+    draft_html = editor.get(change_url(draft)).content.decode()
+    public_html = editor.get(change_url(public)).content.decode()
+
+    preview = reverse("bulletins:issue_preview", args=[31])
+    assert f'<a href="{preview}#item-1-1" target="_blank" rel="noopener">预览</a>' in draft_html
+    assert "在站点上查看" not in draft_html
+    permalink = reverse(
+        "bulletins:item_detail", kwargs={"number": 32, "section_position": 1, "item_position": 1}
+    )
+    assert f'<a href="{permalink}" target="_blank" rel="noopener">查看</a>' in public_html
+
+
+def test_the_screens_labels_are_in_chinese(editor):
+    issue = make_issue(number=33)
+    html = editor.get(change_url(issue)).content.decode()
+    for label in (
+        "历史版本",
+        "创建与更新时间",
+        "栏目与新闻",
+        "新增一条新闻",
+        "新增栏目",
+        "字段说明",
+    ):
+        assert label in html
+    for english in ("History", "Add another", "Delete?", "Position", "news item"):
+        assert english not in html
+
+
+def test_all_errors_are_listed_at_once_with_links_that_open_their_item(editor):
+    issue = make_issue(number=34, sections=[("安全行业一周要闻", 2), ("半导体行业一周要闻", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["title"] = ""
+    data["sections-1-title"] = ""
+    data["sections-0-items-1-body"] = ""
+
+    response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))
+    ]
+    assert "请更正下面的 3 处错误。" in summary
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_sections-1-title"' in summary and "每个栏目都需要标题" in summary
+    assert 'href="#id_sections-0-items-1-body"' in summary and "每条新闻都需要正文" in summary
+    assert "第 1 栏“安全行业一周要闻”第 2 条" in summary
+    row = re.search(
+        r'id="row-sections-0-items-1".*?<details class="row-details"( open)?>', html, re.S
+    )
+    assert row.group(1) == " open"
+
+
+def test_two_sections_of_one_issue_may_not_share_a_slug(editor):
+    issue = make_issue(number=35, sections=[("安全行业一周要闻", 1), ("半导体行业一周要闻", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-1-title"] = "安全行业一周要闻"
+    data["sections-1-slug"] = ""
+
+    response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 200
+    assert "本期已有栏目使用这个标识" in response.content.decode()
+    assert Section.objects.get(issue=issue, position=2).title == "半导体行业一周要闻"
+
+
+def test_line_endings_are_stored_as_newlines_whatever_the_browser_sends(editor):
+    issue = make_issue(number=36, sections=[("卫星通信", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-0-body"] = "第一段。\r\n第二段。\r第三段。"
+    data["editors_note"] = "编者按第一行\r\n第二行"
+
+    editor.post(change_url(issue), data)
+
+    assert Item.objects.get(section__issue=issue).body == "第一段。\n第二段。\n第三段。"
+    assert Issue.objects.get(pk=issue.pk).editors_note == "编者按第一行\n第二行"
+
+
+def test_a_body_sent_back_with_windows_line_endings_is_not_a_change(editor):
+    issue = make_issue(number=37, sections=[("卫星通信", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-0-body"] = data["sections-0-items-0-body"].replace("\n", "\r\n")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert editor.post(change_url(issue), data).status_code == 302
+
+    assert writes(queries) == []
+
+
+def test_the_imported_legacy_sample_saved_untouched_writes_nothing(editor, legacy_sample_path):
+    issue = Issue.objects.get(number=import_legacy_file(legacy_sample_path).issue_number)
+    bodies = dict(Item.objects.values_list("pk", "body"))
+    data = form_data(editor.get(change_url(issue)))
+    # What a browser sends back: every text area's line endings as CRLF.
+    for name, value in data.items():
+        if name.endswith(("-body", "editors_note")):
+            data[name] = value.replace("\n", "\r\n")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 302
+    assert writes(queries) == []
+    assert dict(Item.objects.values_list("pk", "body")) == bodies
+
+
+def test_the_screen_costs_the_same_queries_for_three_items_or_thirty(
+    editor, django_assert_num_queries
+):
+    small = make_issue(number=38, sections=[("A", 3), ("B", 1)])
+    large = make_issue(number=39, sections=[("A", 30), ("B", 1)])
+    editor.get(change_url(small))  # sessions, content types and the like, once
+
+    with CaptureQueriesContext(connection) as counted:
+        editor.get(change_url(small))
+    with django_assert_num_queries(len(counted)):
+        editor.get(change_url(large))

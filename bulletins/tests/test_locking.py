@@ -1,0 +1,128 @@
+"""Nothing lost: a save over someone else's newer save is refused, and the editor keeps theirs."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from bulletins.history import record_revision
+from bulletins.models import Issue, Item
+
+from .admin_forms import form_data
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(issue):
+    return reverse("admin:bulletins_issue_change", args=[issue.pk])
+
+
+def logged_in(username):
+    user = User.objects.create_superuser(username, password="pw")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_editors():
+    return logged_in("wang"), logged_in("li")
+
+
+@pytest.fixture
+def issue():
+    issue = make_issue(number=8, sections=[("安全行业一周要闻", 3)])
+    record_revision(issue, summary="新建")  # as the compose screen does when it creates one
+    return issue
+
+
+def test_the_second_of_two_saves_is_refused_and_overwrites_nothing(two_editors, issue):
+    wang, li = two_editors
+    wang_form = form_data(wang.get(change_url(issue)))
+    li_form = form_data(li.get(change_url(issue)))  # both have the screen open
+
+    wang_form["sections-0-items-0-title"] = "王改的标题"
+    assert wang.post(change_url(issue), wang_form).status_code == 302
+
+    li_form["sections-0-items-0-title"] = "李改的标题"
+    li_form["sections-0-items-1-body"] = "李改的正文。"
+    response = li.post(change_url(issue), li_form)
+
+    assert response.status_code == 200
+    first = Item.objects.get(section__issue=issue, position=1)
+    second = Item.objects.get(section__issue=issue, position=2)
+    assert first.title == "王改的标题"
+    assert second.body != "李改的正文。"
+    html = response.content.decode()
+    assert "wang" in html and "保存了它" in html
+    assert "你的修改尚未保存，对方的修改也没有被覆盖" in html
+    # Li's own edits come back in the form, untouched.
+    again = form_data(response)
+    assert again["sections-0-items-0-title"] == "李改的标题"
+    assert again["sections-0-items-1-body"] == "李改的正文。"
+
+
+def test_the_refusal_links_to_what_the_other_editor_changed(two_editors, issue):
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang_form = form_data(wang.get(change_url(issue)))
+    wang_form["title"] = "王改的期刊标题"
+    wang.post(change_url(issue), wang_form)
+
+    response = li.post(change_url(issue), {**li_form, "title": "李的期刊标题"})
+
+    conflict = response.context["conflict"]
+    assert conflict["current_url"] == change_url(issue)
+    compare = li.get(conflict["compare_url"]).content.decode()
+    assert "王改的期刊标题" in compare
+
+
+def test_the_editor_may_then_save_their_version_over_theirs(two_editors, issue):
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang.post(change_url(issue), {**form_data(wang.get(change_url(issue))), "title": "王"})
+    refused = li.post(change_url(issue), {**li_form, "title": "李"})
+
+    confirmed = {**form_data(refused), "overwrite": "on"}
+    assert li.post(change_url(issue), confirmed).status_code == 302
+
+    assert Issue.objects.get(pk=issue.pk).title == "李"
+
+
+def test_an_overwrite_confirmed_for_an_older_save_is_refused_again(two_editors, issue):
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang.post(change_url(issue), {**form_data(wang.get(change_url(issue))), "title": "王一"})
+    refused = li.post(change_url(issue), {**li_form, "title": "李"})
+    wang.post(change_url(issue), {**form_data(wang.get(change_url(issue))), "title": "王二"})
+
+    response = li.post(change_url(issue), {**form_data(refused), "overwrite": "on"})
+
+    assert response.status_code == 200
+    assert Issue.objects.get(pk=issue.pk).title == "王二"
+
+
+def test_one_editor_saving_twice_in_a_row_is_never_refused(two_editors, issue):
+    wang, _ = two_editors
+    for title in ("第一次", "第二次"):
+        data = {**form_data(wang.get(change_url(issue))), "title": title}
+        assert wang.post(change_url(issue), data).status_code == 302
+    assert Issue.objects.get(pk=issue.pk).title == "第二次"
+
+
+def test_a_publish_action_after_the_screen_was_opened_refuses_the_stale_save(two_editors):
+    wang, li = two_editors
+    from datetime import date
+
+    issue = make_issue(
+        number=9, status=Issue.Status.DRAFT, published_at=None, issue_date=date(2024, 3, 4)
+    )
+    li_form = form_data(li.get(change_url(issue)))
+    wang.post(
+        reverse("admin:bulletins_issue_changelist"),
+        {"action": "publish", "_selected_action": [issue.pk]},
+    )
+
+    assert li.post(change_url(issue), li_form).status_code == 200
+    assert Issue.objects.get(pk=issue.pk).is_public

@@ -1,0 +1,177 @@
+"""Roles: editors (编辑) write drafts; chief editors (主编) also publish, schedule and delete.
+
+The admin hides what a role may not do, and the server refuses it when a request is forged.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletins.models import Issue
+
+from .admin_forms import form_data
+from .factories import make_issue
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:bulletins_issue_changelist")
+
+
+def change_url(issue):
+    return reverse("admin:bulletins_issue_change", args=[issue.pk])
+
+
+def delete_url(issue):
+    return reverse("admin:bulletins_issue_delete", args=[issue.pk])
+
+
+def draft(**kwargs):
+    return make_issue(
+        status=Issue.Status.DRAFT, published_at=None, issue_date=date(2024, 3, 4), **kwargs
+    )
+
+
+def test_the_two_groups_exist_with_their_permissions():
+    editor = set(Group.objects.get(name="编辑").permissions.values_list("codename", flat=True))
+    chief = set(Group.objects.get(name="主编").permissions.values_list("codename", flat=True))
+    assert {"add_issue", "change_issue", "change_item", "delete_item"} <= editor
+    assert "publish_issue" not in editor
+    assert chief == editor | {"publish_issue"}
+
+
+def test_an_editor_is_not_offered_publishing_actions(staff_editor):
+    draft()
+    html = staff_editor.get(LIST_URL).content.decode()
+    assert 'value="start_next"' in html
+    for action in ("publish", "unpublish", "schedule"):
+        assert f'value="{action}"' not in html
+
+
+def test_a_chief_editor_is_offered_publishing_actions(chief_editor):
+    draft()
+    html = chief_editor.get(LIST_URL).content.decode()
+    for action in ("publish", "unpublish", "schedule"):
+        assert f'value="{action}"' in html
+
+
+@pytest.mark.parametrize("action", ["publish", "schedule"])
+def test_a_forged_publish_or_schedule_action_from_an_editor_changes_nothing(staff_editor, action):
+    issue = draft()
+    later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    staff_editor.post(
+        LIST_URL, {"action": action, "_selected_action": [issue.pk], "publish_at": later}
+    )
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT and issue.published_at is None
+
+
+def test_a_forged_unpublish_action_from_an_editor_changes_nothing(staff_editor):
+    issue = make_issue(issue_date=date(2024, 3, 4))
+    staff_editor.post(LIST_URL, {"action": "unpublish", "_selected_action": [issue.pk]})
+    issue.refresh_from_db()
+    assert issue.is_public
+
+
+def test_an_editor_sees_status_and_publication_time_but_cannot_edit_them(staff_editor):
+    issue = draft()
+    html = staff_editor.get(change_url(issue)).content.decode()
+    assert 'name="status"' not in html and 'name="published_at_0"' not in html
+    assert "草稿" in html  # shown, read-only
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"status": "published"},
+        {"published_at_0": "2024-03-04", "published_at_1": "08:00"},
+    ],
+)
+def test_status_or_publication_time_forged_into_an_editors_form_is_refused(staff_editor, forged):
+    issue = draft()
+    data = {**form_data(staff_editor.get(change_url(issue))), **forged}
+    response = staff_editor.post(change_url(issue), data)
+    assert response.status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT and issue.published_at is None
+
+
+def test_an_editor_saves_a_draft_without_the_publication_fields(staff_editor):
+    issue = draft()
+    data = {**form_data(staff_editor.get(change_url(issue))), "title": "编辑改过的标题"}
+    assert staff_editor.post(change_url(issue), data).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "编辑改过的标题" and issue.status == Issue.Status.DRAFT
+
+
+def test_an_editor_cannot_delete_a_published_issue(staff_editor):
+    issue = make_issue(issue_date=date(2024, 3, 4))
+    assert staff_editor.get(delete_url(issue)).status_code == 403
+    assert staff_editor.post(delete_url(issue), {"post": "yes"}).status_code == 403
+    assert Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_an_editor_cannot_delete_a_published_issue_from_the_list(staff_editor):
+    issue = make_issue(issue_date=date(2024, 3, 4))
+    response = staff_editor.post(
+        LIST_URL, {"action": "delete_selected", "_selected_action": [issue.pk], "post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_the_change_screen_hides_delete_from_an_editor_on_a_published_issue(staff_editor):
+    issue = make_issue(issue_date=date(2024, 3, 4))
+    assert delete_url(issue) not in staff_editor.get(change_url(issue)).content.decode()
+
+
+def test_an_editor_may_delete_a_draft(staff_editor):
+    issue = draft()
+    assert staff_editor.post(delete_url(issue), {"post": "yes"}).status_code == 302
+    assert not Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_a_chief_editor_deletes_a_published_issue(chief_editor):
+    issue = make_issue(issue_date=date(2024, 3, 4))
+    assert chief_editor.post(delete_url(issue), {"post": "yes"}).status_code == 302
+    assert not Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_a_chief_editor_publishes_from_the_compose_screen(chief_editor):
+    issue = draft()
+    data = {**form_data(chief_editor.get(change_url(issue))), "status": "published"}
+    assert chief_editor.post(change_url(issue), data).status_code == 302
+    issue.refresh_from_db()
+    assert issue.is_public
+
+
+def test_a_chief_editor_schedules_from_the_list(chief_editor):
+    issue = draft()
+    later = timezone.localtime() + timedelta(days=2)
+    response = chief_editor.post(
+        LIST_URL,
+        {
+            "action": "schedule",
+            "_selected_action": [issue.pk],
+            "publish_at": later.strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    issue.refresh_from_db()
+    assert issue.is_scheduled
+    assert timezone.localtime(issue.published_at).strftime("%Y-%m-%d %H:%M") == later.strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert "已排期 1 期。" in response.content.decode()
+
+
+def test_scheduling_needs_a_time_in_the_future(chief_editor):
+    issue = draft()
+    response = chief_editor.post(
+        LIST_URL, {"action": "schedule", "_selected_action": [issue.pk]}, follow=True
+    )
+    assert "排期需要填写一个将来的上线时间。" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
