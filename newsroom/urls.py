@@ -15,6 +15,8 @@ admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Compose the weekly bulletin")
 admin.site.login_form = ThrottledAdminLoginForm  # says so when a lockout refused the login
 
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),

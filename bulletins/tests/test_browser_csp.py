@@ -1,11 +1,13 @@
 """The admin's compose screen works in Chromium under the site's Content-Security-Policy."""
 
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from bulletins.models import Item
 
-from .browsing import pytestmark  # noqa: F401  (transactional db; skipped without Chromium)
+from .browsing import (
+    log_in,
+    pytestmark,  # noqa: F401  (transactional db; skipped without Chromium)
+)
 from .factories import make_issue
 
 WATCH_VIOLATIONS = """
@@ -38,12 +40,7 @@ def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, l
     reported = watch(page)
     issue = make_issue(number=5, sections=[("半导体行业一周要闻", 2)])
     first, second = issue.sections.get().items.order_by("position")
-    User.objects.create_superuser("chief", password="pw-for-tests")
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "chief")
-    page.fill("#id_password", "pw-for-tests")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server)  # through the login form, under the policy too
     page.goto(live_server.url + reverse("admin:bulletins_issue_change", args=[issue.pk]))
     assert "script-src 'self'" in page.evaluate(
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"

@@ -1,8 +1,10 @@
 """`/healthz`: what a load balancer polls to know whether this server can answer."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,7 @@ def test_healthz_answers_a_load_balancer_that_polls_by_address(client):
     assert client.get("/healthz", HTTP_HOST="10.20.30.40").status_code == 200
 
 
-def poll_with(database_url):
+def poll_with(database_url, timeout=60):
     """Poll /healthz in a fresh process whose database is `database_url`."""
     code = (
         "import django; django.setup(); from django.test import Client; "
@@ -51,7 +53,12 @@ def poll_with(database_url):
         PYTHONPATH=str(ROOT),
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip()
@@ -72,3 +79,14 @@ def test_healthz_answers_503_when_the_database_is_unreachable(database_url):
 def test_healthz_answers_503_for_an_empty_new_sqlite_file(tmp_path):
     # Opening a missing SQLite file creates an empty one: that is no working database.
     assert poll_with(f"sqlite:///{tmp_path / 'empty.sqlite3'}") == "503 database unreachable"
+
+
+def test_healthz_answers_503_in_seconds_when_the_database_server_never_answers():
+    with socket.socket() as silent:  # accepts connections (the kernel does), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        answer = poll_with(f"postgres://newsroom@127.0.0.1:{port}/newsroom", timeout=25)
+        assert answer == "503 database unreachable"
+        assert time.monotonic() - started < 20  # gunicorn would kill a worker at 30 s
