@@ -230,8 +230,29 @@ def save_parsed_issue(
     )
     if index:
         index_new_items(items)  # the old items' rows went with them
+    _hold_in_memory(issue, sections, items)
     record_revision(issue, summary=gettext_lazy("Imported from a legacy file"))
     return issue, items
+
+
+def _hold_in_memory(issue, sections, items):
+    """Give the issue its new sections, and each section its items, as if prefetched: the
+    revision follows them from memory rather than reading each section's items back
+    (half the cost of recording an imported issue's revision)."""
+    by_section = {section.pk: [] for section in sections}
+    for item in items:
+        by_section[item.section_id].append(item)
+    _prefetched(issue, "sections", sections)
+    for section in sections:
+        _prefetched(section, "items", by_section[section.pk])
+
+
+def _prefetched(instance, name, objects):
+    manager = getattr(instance, name)
+    queryset = manager.all()
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
 
 
 @dataclass
