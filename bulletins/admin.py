@@ -4,6 +4,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
@@ -35,6 +36,7 @@ from .forms import (
 from .history import record_revision
 from .models import Issue, Item, Section
 from .ordering import apply_order, prepare_rows
+from .params import YEAR_MAX, whole_number
 from .search import index_issue
 
 # Fields only a chief editor may set; a form from anyone else that carries them is forged.
@@ -104,9 +106,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in reversed(years)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(issue_date__year=int(self.value()))
-        return queryset
+        year = whole_number(self.value(), maximum=YEAR_MAX)
+        if self.value() and year is None:
+            raise IncorrectLookupParameters(self.value())  # the list shows itself unfiltered
+        return queryset.filter(issue_date__year=year) if year else queryset
 
 
 class IssueActionForm(ActionForm):
@@ -146,6 +149,12 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_item_count("_item_count")
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:  # the date hierarchy's ?issue_date__year=10000000000
+            raise IncorrectLookupParameters(error) from error
 
     def get_changeform_initial_data(self, request):
         return {

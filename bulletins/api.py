@@ -12,10 +12,12 @@ from .caching import reader_page
 from .filters import ItemFilter
 from .legacy.exporter import issue_for_export, issue_to_dict
 from .models import Issue
-from .search import snippet
+from .params import whole_number
+from .search import SearchTooBroad, snippet
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10**6  # more than 100,000,000 items' worth: past it, no page can exist
 
 
 class BadRequest(Exception):
@@ -26,19 +28,19 @@ def _error(message, status=400, **extra):
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _positive(request, name, default, maximum=None):
+def _positive(request, name, default, maximum):
     raw = request.GET.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        limit = f" from 1 to {maximum}" if maximum else " of 1 or more"
-        raise BadRequest(f"{name} must be a whole number{limit}")
-    return int(raw)
+    value = whole_number(raw, maximum=maximum)
+    if value is None:
+        raise BadRequest(f"{name} must be a whole number from 1 to {maximum}, in ASCII digits")
+    return value
 
 
 def _paginate(request, queryset, serialize):
     page_size = _positive(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    number = _positive(request, "page", 1)
+    number = _positive(request, "page", 1, MAX_PAGE)
     paginator = Paginator(queryset, page_size)
     try:
         page = paginator.page(number)
@@ -67,6 +69,11 @@ def _bad_requests_as_json(view):
             return view(request, *args, **kwargs)
         except BadRequest as error:
             return _error(str(error))
+        except SearchTooBroad:
+            return _error(
+                "the search is too broad to answer quickly: use more specific words, "
+                "or narrow it with section, issue or date_from/date_to"
+            )
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -77,7 +84,7 @@ def _bad_requests_as_json(view):
 @_bad_requests_as_json
 def issue_list(request):
     """GET /api/issues/: published issues, newest first."""
-    issues = Issue.objects.published().order_by("-number")
+    issues = Issue.objects.published().newest_first()
     return _paginate(
         request,
         issues,

@@ -38,7 +38,7 @@ class IssuesFeed(CachedFeed):
         sections = Section.objects.prefetch_related("items")
         return (
             Issue.objects.published()
-            .order_by("-number")
+            .newest_first()
             .prefetch_related(Prefetch("sections", queryset=sections))[:ISSUES_IN_FEED]
         )
 

@@ -8,9 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .listing import SortedByIds
 from .models import Issue, Item, Section
+from .params import ISSUE_NUMBER_MAX, WholeNumberField
 from .search import SearchResults, query_terms, section_key_prefix
 
-READING_ORDER = ["-section__issue__number", "section__position", "position"]
+# Items as readers meet them: newest issue first (Issue.objects.newest_first), then the issue's
+# own order.
+READING_ORDER = [
+    F("section__issue__issue_date").desc(nulls_last=True),
+    "-section__issue__number",
+    "section__position",
+    "position",
+]
 
 
 def published_items():
@@ -21,8 +29,10 @@ def published_items():
 
 
 def published_sections():
-    """Sections of published issues, newest issue first."""
-    return Section.objects.filter(issue__in=Issue.objects.published()).order_by("-issue__number")
+    """Sections of published issues, newest issue first (by issue date, then number)."""
+    return Section.objects.filter(issue__in=Issue.objects.published()).order_by(
+        F("issue__issue_date").desc(nulls_last=True), "-issue__number"
+    )
 
 
 def latest_published_section(slug):
@@ -51,7 +61,7 @@ def section_choices():
             SELECT section.title FROM {sections} section
             JOIN {issues} issue ON issue.id = section.issue_id
             WHERE section.slug = slugs.slug AND issue.id IN ({published})
-            ORDER BY issue.number DESC LIMIT 1
+            ORDER BY issue.issue_date DESC NULLS LAST, issue.number DESC LIMIT 1
         ) FROM slugs WHERE slugs.slug IS NOT NULL
     """
     with connection.cursor() as cursor:
@@ -71,7 +81,39 @@ class SectionFilter(django_filters.ChoiceFilter):
     field_class = SectionChoiceField
 
 
+class IssueNumberFilter(django_filters.Filter):
+    """An issue number as readers type it: ASCII digits, 1 to 10⁹ (see `params`)."""
+
+    field_class = WholeNumberField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, max_value=ISSUE_NUMBER_MAX, **kwargs)
+
+
+# Each term is a lookup, and all must match: a reader needs a few; a bot's hundred common
+# characters cost seconds (see bench/bench_hostile.py).
+MAX_TERMS = 10
+
+TOO_BROAD = _(
+    "This search is too broad to answer quickly: use more specific words, "
+    "or narrow it by section, issue or date."
+)
+
+
 class ItemFilterForm(forms.Form):
+    def clean_q(self):
+        """Refuse more terms than a search may have, counted as search counts them (repeated
+        terms, and terms inside others, are not counted)."""
+        query = self.cleaned_data.get("q")
+        count = len(query_terms(query))
+        if count > MAX_TERMS:
+            raise forms.ValidationError(
+                _("Search for at most %(max)d words at a time (this search has %(count)d)."),
+                code="too_many_terms",
+                params={"max": MAX_TERMS, "count": count},
+            )
+        return query
+
     def clean(self):
         """Refuse a date range that ends before it starts, rather than quietly finding nothing."""
         data = super().clean()
@@ -95,9 +137,7 @@ class ItemFilter(django_filters.FilterSet):
         empty_label=_("All sections"),
         choices=section_choices,
     )
-    issue = django_filters.NumberFilter(
-        field_name="section__issue__number", label=_("Issue number"), min_value=1
-    )
+    issue = IssueNumberFilter(field_name="section__issue__number", label=_("Issue number"))
     date_from = django_filters.DateFilter(
         field_name="section__issue__issue_date",
         lookup_expr="gte",
@@ -156,7 +196,7 @@ class ItemFilter(django_filters.FilterSet):
         if slug:
             sections = Section.objects.filter(issue__in=issues, slug=slug).annotate(
                 key_prefix=ExpressionWrapper(
-                    section_key_prefix(F("issue__number"), F("position")),
+                    section_key_prefix(F("issue__search_slot"), F("position")),
                     output_field=BigIntegerField(),
                 )
             )

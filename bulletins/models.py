@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .images.fields import PictureField
+from .params import ISSUE_NUMBER_MAX
 
 # A news item is a few hundred to a few thousand characters. The cap keeps every body within
 # what PostgreSQL's search index can hold for one item (a tsvector of at most 1 MB).
@@ -30,6 +31,15 @@ class IssueQuerySet(models.QuerySet):
         items = Item.objects.filter(section__issue=models.OuterRef("pk")).order_by()
         count = items.values("section__issue").annotate(count=models.Count("pk")).values("count")
         return self.annotate(**{name: Coalesce(models.Subquery(count), 0)})
+
+    def newest_first(self):
+        """Order issues as readers meet them: by issue date, then number, newest first.
+
+        Numbers say in which order issues were made, not which news they cover: an old issue
+        imported today takes the next number, yet belongs among the issues of its date. An
+        issue without a date (a draft) comes after every dated one.
+        """
+        return self.order_by(models.F("issue_date").desc(nulls_last=True), "-number")
 
     def next_number(self):
         """The number that follows the highest issue number in use (1 for the first issue)."""
@@ -62,8 +72,11 @@ class Issue(models.Model):
     number = models.PositiveIntegerField(
         _("number"),
         unique=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("The issue number printed as “No. N”. Each issue has its own number."),
+        validators=[MinValueValidator(1), MaxValueValidator(ISSUE_NUMBER_MAX)],
+        help_text=_(
+            "The issue number printed as “No. N”, from 1 to 1,000,000,000. "
+            "Each issue has its own number."
+        ),
     )
     title = models.CharField(
         _("title"),
@@ -109,6 +122,16 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_slot = models.BigIntegerField(
+        _("search slot"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Where the issue's items stand in the search index, from its date and number: "
+            "kept by the index (see bulletins/search.py), never typed."
+        ),
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -126,9 +149,14 @@ class Issue(models.Model):
         indexes = [
             # Answers the publish rule from the index alone: every reader page asks it.
             models.Index(fields=["status", "published_at", "number"], name="issue_published"),
+            # Search asks which issues hold the slots between two others (search._issue_scope).
+            models.Index(fields=["search_slot"], name="issue_search_slot"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(number__gte=1), name="issue_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(number__lte=ISSUE_NUMBER_MAX), name="issue_number_at_most_1e9"
+            ),
             models.UniqueConstraint(
                 fields=["source_hash"],
                 condition=~models.Q(source_hash=""),

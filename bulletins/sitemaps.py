@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .filters import published_items, section_choices
+from .filters import READING_ORDER, published_items, section_choices
 from .models import Issue
 
 
@@ -18,7 +18,7 @@ class IssueSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Issue.objects.published().order_by("-number")
+        return Issue.objects.published().newest_first()
 
     def lastmod(self, issue):
         return issue.updated_at
@@ -37,7 +37,7 @@ class ItemSitemap(Sitemap):
         # Only what the location and lastmod need: not 5,000 bodies per page.
         return (
             published_items()
-            .order_by("-section__issue__number", "section__position", "position")
+            .order_by(*READING_ORDER)
             .only(
                 "position",
                 "section__position",

@@ -8,16 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
 from .caching.fragments import issue_contents
 from .caching.state import issue_changes
-from .filters import ItemFilter, SectionItemFilter, latest_published_section
+from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .images import markup
 from .models import Issue, Item, Section, count_items
-from .search import snippet
+from .search import SearchTooBroad, snippet
 
 # An issue's contents: its sections and their items, two queries (rendered only on a miss of
 # the contents cache, see caching.fragments).
@@ -45,7 +46,7 @@ def _render_issue(request, issue, *, preview=False):
 
 @reader_page
 def home(request):
-    issue = _with_changes(Issue.objects.published()).order_by("-number").first()
+    issue = _with_changes(Issue.objects.published().newest_first()).first()
     if issue is None:
         return render(request, "bulletins/no_issue.html", status=200)
     return _render_issue(request, issue)
@@ -74,7 +75,7 @@ def issue_preview(request, number):
 
 @reader_page
 def issue_archive(request):
-    issues = Issue.objects.published().order_by("-number")
+    issues = Issue.objects.published().newest_first()
     page = _page(request, issues, settings.ARCHIVE_PAGE_SIZE)
     count_items(page.object_list)
     return render(request, "bulletins/issue_archive.html", {"page": page})
@@ -117,18 +118,39 @@ def _with_snippets(items, terms):
     return items
 
 
+def _results_page(request, filterset, size):
+    """The page of results the filters ask for; None, with a message to the reader beside the
+    query, when the search is too broad to answer within its time budget."""
+    try:
+        return _page(request, filterset.results(), size)
+    except SearchTooBroad:
+        filterset.form.add_error("q", TOO_BROAD)
+        filterset.too_broad = True
+        return None
+
+
+def _uncached_if_too_broad(response, filterset):
+    """Keep a "too broad" answer out of every cache: the same search may be answered when
+    the server is less busy."""
+    if getattr(filterset, "too_broad", False):
+        add_never_cache_headers(response)
+    return response
+
+
 @reader_page
 def section_archive(request, slug):
     filterset = SectionItemFilter(request.GET or None, slug=slug)
-    page = _page(request, filterset.results(), settings.SECTION_PAGE_SIZE)
-    section = page.object_list[0].section if page.object_list else None
+    page = _results_page(request, filterset, settings.SECTION_PAGE_SIZE)
+    section = page.object_list[0].section if page and page.object_list else None
     if section is None:
         section = latest_published_section(slug)
         if section is None:
             raise Http404("No published section has this slug.")
-    _with_snippets(page.object_list, filterset.terms)
+    if page:
+        _with_snippets(page.object_list, filterset.terms)
     context = {"section": section, "page": page, "filter": filterset}
-    return render(request, "bulletins/section_archive.html", context)
+    response = render(request, "bulletins/section_archive.html", context)
+    return _uncached_if_too_broad(response, filterset)
 
 
 @reader_page
@@ -136,10 +158,12 @@ def search_page(request):
     filterset = ItemFilter(request.GET or None)
     page = None
     if filterset.terms:
-        page = _page(request, filterset.results(), settings.SEARCH_PAGE_SIZE)
-        _with_snippets(page.object_list, filterset.terms)
+        page = _results_page(request, filterset, settings.SEARCH_PAGE_SIZE)
+        if page:
+            _with_snippets(page.object_list, filterset.terms)
     context = {"filter": filterset, "page": page, "query": request.GET.get("q", "")}
-    return render(request, "bulletins/search.html", context)
+    response = render(request, "bulletins/search.html", context)
+    return _uncached_if_too_broad(response, filterset)
 
 
 def robots_txt(request):

@@ -2,11 +2,10 @@
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from ..params import ISSUE_NUMBER_MAX, WholeNumberField
 from .batch import BatchError, limits, read_batch
-from .suggest import MAX_NUMBER
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,11 +60,11 @@ class BatchRowForm(forms.Form):
     """One file of a batch in the preview: import it or not, under which number and date."""
 
     selected = forms.BooleanField(label=_("Import"), required=False)
-    number = forms.IntegerField(
+    number = WholeNumberField(
         label=_("Issue number"),
         required=False,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_NUMBER)],
-        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_NUMBER, "class": "vIntegerField"}),
+        max_value=ISSUE_NUMBER_MAX,
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
     )
     issue_date = forms.DateField(
         label=_("Issue date"),

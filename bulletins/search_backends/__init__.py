@@ -5,7 +5,7 @@ come straight from the index, and every filter is a condition on that key. Each 
 the folded text and the query terms into its own tokens: character n-grams.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TABLE = "bulletins_search"
 KEYS = "bulletins_search_key"
@@ -19,39 +19,32 @@ class Doc:
     body: str
 
 
+class SearchTooBroad(Exception):
+    """A search that would take longer than its time budget: the reader should narrow it."""
+
+
 @dataclass
 class Scope:
-    """Which keys readers may see: key // divisor must be one of `prefixes` (sorted), or one of
-    the numbers that the SQL `query` selects (sql, params), for scopes too long to list."""
+    """Which keys readers may see: key // divisor must lie in one of `ranges` (first, last),
+    or be one of the numbers that the SQL `query` selects (sql, params). No ranges and no
+    query: nothing is in scope."""
 
-    prefixes: list | range = ()
     divisor: int = 1
+    ranges: list = field(default_factory=list)
     query: tuple | None = None
 
     def sql(self, column):
-        """A condition on the key column: a few ranges when prefixes run on, else a list."""
+        """A condition on the key column: a few ranges of keys, or a subquery."""
         if self.query is not None:
             sql, params = self.query
             return f"{column} / %s IN ({sql})", [self.divisor, *params]
-        if not self.prefixes:
+        if not self.ranges:
             return "0 = 1", []
-        ranges = []
-        if isinstance(self.prefixes, range):
-            ranges = [[self.prefixes.start, self.prefixes.stop - 1]]
-        else:
-            for prefix in self.prefixes:
-                if ranges and ranges[-1][1] == prefix - 1:
-                    ranges[-1][1] = prefix
-                else:
-                    ranges.append([prefix, prefix])
-        if len(ranges) <= 8:
-            parts = [f"{column} BETWEEN %s AND %s"] * len(ranges)
-            params = []
-            for first, last in ranges:
-                params += [first * self.divisor, (last + 1) * self.divisor - 1]
-            return "(" + " OR ".join(parts) + ")", params
-        marks = ", ".join(["%s"] * len(self.prefixes))
-        return f"{column} / %s IN ({marks})", [self.divisor, *self.prefixes]
+        parts = [f"{column} BETWEEN %s AND %s"] * len(self.ranges)
+        params = []
+        for first, last in self.ranges:
+            params += [first * self.divisor, (last + 1) * self.divisor - 1]
+        return "(" + " OR ".join(parts) + ")", params
 
 
 @dataclass
@@ -73,11 +66,12 @@ class KeyedIndex:
     # statement; not where each is a query of its own and the page is not known yet.
     ranked_with_count = 0
 
-    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None, budget=None):
         """(number of matches, ids of the matches ranked offset to offset + limit).
 
         Rank: title matches first, then body-only matches; newest first within each. A
-        `total` already known need not be counted again.
+        `total` already known need not be counted again. Past `budget` seconds, the search
+        stops with SearchTooBroad.
         """
         raise NotImplementedError
 

@@ -1,41 +1,82 @@
 """SQLite: an FTS5 table of character bigrams whose rowid is the sort key.
 
 A term is the phrase of its bigrams, which FTS5 answers exactly from its position lists; a
-one-character term is a prefix: every bigram it starts ("b4e2dx*"). Bigrams are written as
-ASCII words ("b4e2dx6587") so that the unicode61 tokenizer takes each as one word,
-punctuation included.
+one-character term is every bigram it starts: a prefix. Bigrams are written as ASCII words so
+that the unicode61 tokenizer takes each as one word, punctuation included: "b" and each
+character's code point in four base-36 digits ("的是" is "b0611b05g5"). The fixed width gives
+every one-character prefix the same length, so FTS5 keeps an index of those prefixes and
+answers a one-character term with one lookup. Without it, FTS5 merged the lists of every
+bigram the character starts: a single 的 took 113 ms at 100,000 items, 6 ms with it, and 37
+such terms 7.2 s, 0.35 s (bench/bench_hostile.py). The prefix index about doubles the size.
 """
 
-from . import KEYS, TABLE, KeyedIndex, Match
+from contextlib import contextmanager
+from time import monotonic
+
+from django.db import OperationalError
+
+from . import KEYS, TABLE, KeyedIndex, Match, SearchTooBroad
+
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+WIDTH = 4  # 36⁴ = 1,679,616 > 0x10FFFF + 1 code points
+END = DIGITS[-1] * WIDTH  # stands for the end of the text: no code point is that large
+PREFIX = 1 + WIDTH  # "b" and one character: the length of the prefixes FTS5 indexes
+STEPS = 100  # virtual machine steps between two looks at the clock (one per match, at least)
 
 
-class _HexCache(dict):
+def _base36(number):
+    digits = []
+    for _ in range(WIDTH):
+        number, digit = divmod(number, 36)
+        digits.append(DIGITS[digit])
+    return "".join(reversed(digits))
+
+
+class _CodeCache(dict):
     def __missing__(self, char):
-        value = self[char] = format(ord(char), "x")
+        value = self[char] = _base36(ord(char))
         return value
 
 
-_HEX = _HexCache()
-END = "0"  # stands for the end of the text, so that every character starts an n-gram
-
-
-def gram(chars):
-    """The token of a run of characters: "b" and their code points in hex, joined by "x"."""
-    return "b" + "x".join(_HEX[char] for char in chars)
+_CODE = _CodeCache()
 
 
 def bigrams(folded):
     """Tokens of the character pairs starting at each character, the last one paired with END:
-    "ab" gives "b61x62" and "b62x0"."""
-    codes = [_HEX[char] for char in folded]
+    "ab" gives "b002p002q" and "b002qzzzz"."""
+    codes = [_CODE[char] for char in folded]
     codes.append(END)
-    return [f"b{first}x{second}" for first, second in zip(codes, codes[1:], strict=False)]
+    return [f"b{first}{second}" for first, second in zip(codes, codes[1:], strict=False)]
 
 
 def _phrase(term):
     if len(term) == 1:
-        return f"{gram(term)}x*"
+        return f"b{_CODE[term]}*"
     return '"' + " ".join(bigrams(term)[:-1]) + '"'
+
+
+@contextmanager
+def _deadline(cursor, budget):
+    """Interrupt the statements run within past `budget` seconds: SearchTooBroad.
+
+    SQLite calls the progress handler every STEPS virtual machine steps, FTS5's reading of its
+    index included: a search stops within milliseconds of its deadline (a thousand steps let
+    a broad search run 50 ms past it).
+    """
+    if budget is None:
+        yield
+        return
+    raw = cursor.db.connection
+    deadline = monotonic() + budget
+    raw.set_progress_handler(lambda: monotonic() > deadline, STEPS)
+    try:
+        yield
+    except OperationalError as error:
+        if "interrupted" in str(error):
+            raise SearchTooBroad from error
+        raise
+    finally:
+        raw.set_progress_handler(None, STEPS)
 
 
 class SQLiteIndex(KeyedIndex):
@@ -46,7 +87,7 @@ class SQLiteIndex(KeyedIndex):
     def create(self, cursor):
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} "
-            "USING fts5(title, body, tokenize='unicode61')"
+            f"USING fts5(title, body, tokenize='unicode61', prefix='{PREFIX}')"
         )
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {KEYS} (item_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)"
@@ -98,9 +139,13 @@ class SQLiteIndex(KeyedIndex):
             (match, [f"({anywhere}) NOT ({in_title})"]),
         )
 
-    def ranked(self, cursor, match, scope, offset, limit, *, total=None):
+    def ranked(self, cursor, match, scope, offset, limit, *, total=None, budget=None):
         """Count, then take title matches and, past them, body-only matches: each a query, as
         FTS5 answers each from its index, newest first, stopping at the page's end."""
+        with _deadline(cursor, budget):
+            return self._ranked(cursor, match, scope, offset, limit, total)
+
+    def _ranked(self, cursor, match, scope, offset, limit, total):
         if total is None:
             total = self._count(cursor, match.anywhere, scope)
         if limit <= 0:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bulletins.filters import ItemFilter
 from bulletins.legacy.importer import import_legacy_file
 from bulletins.models import BODY_MAX_LENGTH, Issue, Item
-from bulletins.search import index_items, rebuild_index
+from bulletins.search import index_issue, index_items, rebuild_index
 
 from .factories import make_issue
 from .searching import API, api_ids, containing
@@ -263,7 +263,11 @@ def test_filters_combine_with_the_query(client, sample_issue):
     assert len(all_ids) == len(by_issue) + 1
     assert by_date == [Item.objects.get(title="台积电年报").id]
     assert set(by_range) == set(by_issue)
-    assert set(by_section) <= set(all_ids) and Item.objects.get(title="台积电年报").id in by_section
+    # Exactly the matches in that section's issues, and none of any other section's.
+    in_section = Item.objects.filter(section__slug="半导体行业一周要闻", pk__in=all_ids)
+    assert set(by_section) == set(in_section.values_list("pk", flat=True))
+    assert Item.objects.get(title="台积电年报").id in by_section
+    assert 0 < len(by_section) < len(all_ids)  # other sections had matches to leave out
 
 
 def test_a_date_range_that_ends_before_it_starts_is_refused_with_a_reason(client, sample_issue):
@@ -281,11 +285,42 @@ def test_a_date_range_that_ends_before_it_starts_is_refused_with_a_reason(client
     assert one_day == api_ids(client, q="台积电", issue=sample_issue.number)[0]
 
 
-def test_section_archive_filters_by_query(client, sample_issue):
+def test_section_archive_filters_by_query(client, sample_issue, settings):
     url = reverse("bulletins:section_archive", args=["半导体行业一周要闻"])
     html = client.get(url, {"q": "英伟达"}).content.decode()
     assert "<mark>英伟达</mark>切入 300 亿美元的定制芯片市场" in html
     assert "Arm 新产品可加速创建定制数据中心芯片" not in html
+    settings.SECTION_PAGE_SIZE = 1000
+    settings.NEWSROOM_PAGE_CACHE = False  # each page rendered, with its context
+    for query in ["芯片", "英伟达"]:
+        shown = [item.id for item in client.get(url, {"q": query}).context["page"].object_list]
+        in_section = Item.objects.filter(
+            section__slug="半导体行业一周要闻", pk__in=containing(query)
+        ).values_list("pk", flat=True)
+        assert shown and set(shown) == set(in_section), query
+        if query == "芯片":
+            assert len(shown) < len(containing(query))  # matches in other sections stay out
+
+
+def test_markup_in_found_items_is_shown_as_text_with_the_match_highlighted(client):
+    issue = make_issue(number=1, sections=[("安全", 0)])
+    section = issue.sections.get()
+    Item.objects.create(
+        section=section,
+        position=1,
+        title="<b>台积电</b><img src=x onerror=alert(1)>",
+        body="消息称<script>alert('台积电')</script>将扩产。",
+    )
+    Item.objects.create(section=section, position=2, title="<i>晶圆</i>", body="<u>台积电</u>")
+    index_issue(issue)
+    for url in [reverse("bulletins:search"), section.get_absolute_url()]:
+        html = client.get(url, {"q": "台积电"}).content.decode()
+        assert "&lt;b&gt;<mark>台积电</mark>&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "&lt;script&gt;alert(&#x27;<mark>台积电</mark>&#x27;)&lt;/script&gt;" in html
+        assert "&lt;i&gt;晶圆&lt;/i&gt;" in html  # a title without the match
+        assert "&lt;u&gt;<mark>台积电</mark>&lt;/u&gt;" in html
+        for raw in ["<b>台积电", "<img src=x", "<script>alert(", "<i>晶圆", "<u>"]:
+            assert raw not in html, (url, raw)
 
 
 def test_search_page_costs_the_same_queries_for_few_or_many_results(client):
@@ -330,6 +365,7 @@ def test_an_api_search_costs_a_fixed_few_queries(client):
         response = client.get(API, {"q": "芯片"})
     assert response.json()["count"] == 15
     # The state of the published content (the page cache's validator); the published issues;
-    # the search (PostgreSQL: count and ranked page in one statement;
-    # SQLite: the count, then the title matches, which fill this page); the page's items.
-    assert len(queries) == {"postgresql": 4, "sqlite": 5}[connection.vendor]
+    # the search (PostgreSQL: count and ranked page in one statement, here within a savepoint,
+    # as a test runs in a transaction; SQLite: the count, then the title matches, which fill
+    # this page); the page's items.
+    assert len(queries) == {"postgresql": 6, "sqlite": 5}[connection.vendor]

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 
 from bulletins.legacy.importer import import_legacy_many
 from bulletins.legacy.progress import Progress
-from bulletins.legacy.suggest import MAX_NUMBER
+from bulletins.params import ISSUE_NUMBER_MAX, whole_number
 
 
 def _date(value):
@@ -22,12 +22,13 @@ def _date(value):
 
 
 def _positive(value):
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_NUMBER:
+    number = whole_number(value, maximum=ISSUE_NUMBER_MAX)
+    if number is None:
         raise CommandError(
-            f"--number must be a whole number from 1 to {MAX_NUMBER:,}, not “{value}”",
+            f"--number must be a whole number from 1 to {ISSUE_NUMBER_MAX:,}, not “{value}”",
             returncode=2,
         )
-    return int(value)
+    return number
 
 
 class Command(BaseCommand):
