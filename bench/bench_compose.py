@@ -6,6 +6,7 @@ Imports ../shared/legacy's sample into a fresh SQLite file (or DATABASE_URL), th
 - renders the issue's compose screen through Django's test client (DEBUG off) and prints the
   median server time of `--repeat` renders (wall clock, and the process's CPU time, which other
   work on a shared machine disturbs less) and the size of the HTML;
+- saves the screen back unchanged, and prints the median time of that POST;
 - serves the site on a free loopback port and opens the screen in Debian's chromium at
   1280x900 with the items closed, printing the page height, the number of DOM nodes and of
   form fields.
@@ -63,6 +64,22 @@ def server_figures(url, repeat):
         times.append((time.perf_counter() - start) * 1000)
         cpu_times.append((time.process_time() - cpu_start) * 1000)
     return len(response.content), statistics.median(times), statistics.median(cpu_times)
+
+
+def unchanged_save_figures(url, repeat):
+    """Median time of saving the screen back as it was sent (what an editor's 保存 costs)."""
+    from bulletins.tests.admin_forms import form_data
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    times = []
+    for _ in range(repeat):
+        data = form_data(client.get(url))
+        start = time.perf_counter()
+        response = client.post(url, data)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 302, response.status_code
+    return statistics.median(times)
 
 
 def browser_figures(path, screenshot=None):
@@ -133,6 +150,8 @@ def main():
     print(f"  HTML            {size / 1024:8.1f} KB   (target <= 200 KB)")
     print(f"  server render   {median:8.1f} ms   median of {args.repeat}, wall (< 150 ms)")
     print(f"  server CPU      {cpu:8.1f} ms   median, CPU time of the process")
+    saved = unchanged_save_figures(path, max(3, args.repeat // 3))
+    print(f"  unchanged save  {saved:8.1f} ms   median, wall (POST of the screen as sent)")
     if not args.no_browser:
         figures = browser_figures(path, args.screenshot)
         print(f"  page height     {figures['height']:8d} px   at 1280x900, items closed")

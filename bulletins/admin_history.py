@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import editorial
@@ -120,7 +121,7 @@ class HistoryAdminMixin:
             messages.success(
                 request,
                 _("The issue is back to its version of %(time)s; that is kept in its history too.")
-                % {"time": revision.date_created.strftime("%Y-%m-%d %H:%M")},
+                % {"time": timezone.localtime(revision.date_created).strftime("%Y-%m-%d %H:%M")},
             )
             return redirect(reverse("admin:bulletins_issue_change", args=[issue.pk]))
         context = {

@@ -214,8 +214,11 @@ class ItemForm(PositionedForm):
         move_to = self.fields["move_to"]
         move_to.choices = section_choices
         self.initial.setdefault("move_to", section_id)
-        if section_id is None or len(section_choices) < 2:
-            # A new section's items (or an issue of one section) have nowhere to move to yet.
+        blank_row = self.instance.pk is None and "__prefix__" not in (self.prefix or "")
+        if section_id is None or len(section_choices) < 2 or blank_row:
+            # A new section's items (or an issue of one section) have nowhere to move to yet;
+            # each section's blank row is filled in where it belongs. (The row template the
+            # script adds rows from keeps the choice: such rows may be dragged anywhere.)
             move_to.widget = forms.HiddenInput()
             move_to.choices = [*section_choices, ("", "")]
         self.fields["body"].error_messages.update({"required": _("Every item needs a body text.")})

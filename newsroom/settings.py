@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django_filters",
     "nested_admin",
     "reversion",
-    "axes",
+    "newsroom.apps.LoginThrottlingConfig",  # django-axes
     "csp",
     "bulletins",
 ]

@@ -153,3 +153,26 @@ def test_a_save_after_someone_elses_is_refused_in_the_browser(browser_page, live
     assert "li" in conflict.inner_text() and "保存了它" in conflict.inner_text()
     assert page.input_value("#id_title") == "王后保存的标题"  # their edit, kept on screen
     assert Issue.objects.get(pk=issue.pk).title == "李先保存的标题"
+
+
+def test_a_section_and_its_items_added_with_the_buttons_are_saved(browser_page, live_server, issue):
+    page = browser_page
+    log_in(page, live_server)
+    open_issue(page, live_server, issue)
+
+    page.click("button.add-section")
+    section = page.locator("ol.section-list > li").last
+    section.locator("input[name$='-title']").first.fill("物联网行业一周要闻")
+    for title in ("第一条物联网新闻", "第二条物联网新闻"):
+        section.locator("button.add-item").click()
+        row = section.locator("ol.item-list > li").last
+        row.locator("input[name$='-title']").fill(title)
+        row.locator("textarea[name$='-body']").fill(f"{title}的正文。")
+    save_and_continue(page)
+
+    assert list(issue.sections.order_by("position").values_list("title", flat=True)) == [
+        "半导体行业一周要闻",
+        "安全行业一周要闻",
+        "物联网行业一周要闻",
+    ]
+    assert titles_of(issue, 3) == ["第一条物联网新闻", "第二条物联网新闻"]

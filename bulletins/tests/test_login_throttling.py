@@ -163,3 +163,8 @@ def test_without_a_proxy_a_forwarded_header_is_ignored(client, editor_account, s
     for index in range(10):
         fail(client, 1, username=f"guess{index}", HTTP_X_FORWARDED_FOR=f"10.9.9.{index}")
     assert log_in(client, HTTP_X_FORWARDED_FOR="10.1.1.1").status_code == 429
+
+
+def test_the_admin_lists_the_failures_under_a_chinese_heading(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "登录限制" in html and "登录失败记录" in html

@@ -11,266 +11,266 @@
   }
 
   function start() {
-  var form = document.getElementById("issue_form");
-  var compose = document.getElementById("compose");
-  if (!form || !compose) { return; }
-  compose.classList.add("compose-on");
+    var form = document.getElementById("issue_form");
+    var compose = document.getElementById("compose");
+    if (!form || !compose) { return; }
+    compose.classList.add("compose-on");
 
-  var dirty = false;
-  var submitting = false;
-  function markDirty() { dirty = true; }
+    var dirty = false;
+    var submitting = false;
+    function markDirty() { dirty = true; }
 
-  function rowsOf(list) {
-    return Array.prototype.filter.call(list.children, function (el) { return el.tagName === "LI"; });
-  }
-  function ownInput(row, suffix) {
-    return row.querySelector("[name='" + row.dataset.prefix + "-" + suffix + "']");
-  }
-  function isUsed(row) {
-    if (row.dataset.used === "1") { return true; }
-    var id = ownInput(row, "id");
-    if (id && id.value) { return true; }
-    var title = ownInput(row, "title");
-    return Boolean(title && title.value.trim());
-  }
-  function listOf(row) { return row.parentElement; }
-  function itemLists() { return compose.querySelectorAll("ol.item-list"); }
-  function sectionList() { return compose.querySelector("ol.section-list"); }
+    function rowsOf(list) {
+      return Array.prototype.filter.call(list.children, function (el) { return el.tagName === "LI"; });
+    }
+    function ownInput(row, suffix) {
+      return row.querySelector("[name='" + row.dataset.prefix + "-" + suffix + "']");
+    }
+    function isUsed(row) {
+      if (row.dataset.used === "1") { return true; }
+      var id = ownInput(row, "id");
+      if (id && id.value) { return true; }
+      var title = ownInput(row, "title");
+      return Boolean(title && title.value.trim());
+    }
+    function listOf(row) { return row.parentElement; }
+    function itemLists() { return compose.querySelectorAll("ol.item-list"); }
+    function sectionList() { return compose.querySelector("ol.section-list"); }
 
-  /* Number the rows of every list 1..n in screen order; rows not filled in stay empty. */
-  function renumber() {
-    var lists = [sectionList()].concat(Array.prototype.slice.call(itemLists()));
-    lists.forEach(function (list) {
-      if (!list) { return; }
-      var n = 0;
-      rowsOf(list).forEach(function (row) {
-        var position = ownInput(row, "position");
-        if (!position) { return; }
-        position.value = isUsed(row) ? String(++n) : "";
+    /* Number the rows of every list 1..n in screen order; rows not filled in stay empty. */
+    function renumber() {
+      var lists = [sectionList()].concat(Array.prototype.slice.call(itemLists()));
+      lists.forEach(function (list) {
+        if (!list) { return; }
+        var n = 0;
+        rowsOf(list).forEach(function (row) {
+          var position = ownInput(row, "position");
+          if (!position) { return; }
+          position.value = isUsed(row) ? String(++n) : "";
+          var moveTo = ownInput(row, "move_to");
+          if (moveTo && moveTo.tagName === "SELECT" && list.dataset.sectionId) {
+            moveTo.value = list.dataset.sectionId;
+          }
+        });
+      });
+    }
+
+    function canMoveInto(list, row) {
+      if (!list.classList.contains("item-list")) { return true; }
+      var moveTo = ownInput(row, "move_to");
+      return Boolean(list.dataset.sectionId && moveTo && moveTo.tagName === "SELECT");
+    }
+
+    function place(row, list, before) {
+      list.insertBefore(row, before || null);
+      renumber();
+      markDirty();
+    }
+
+    /* The previous or next list of items, for moving an item across a section boundary. */
+    function neighbourList(list, step) {
+      var lists = Array.prototype.slice.call(itemLists());
+      var index = lists.indexOf(list) + step;
+      while (index >= 0 && index < lists.length) {
+        if (lists[index].dataset.sectionId) { return lists[index]; }
+        index += step;
+      }
+      return null;
+    }
+
+    function move(row, step) {
+      var list = listOf(row);
+      var rows = rowsOf(list);
+      var index = rows.indexOf(row);
+      if (step < 0 && index > 0) {
+        place(row, list, rows[index - 1]);
+      } else if (step > 0 && index < rows.length - 1) {
+        place(row, list, rows[index + 1].nextSibling);
+      } else if (row.classList.contains("item-row")) {
+        var other = neighbourList(list, step);
+        if (other && canMoveInto(other, row)) {
+          place(row, other, step < 0 ? null : other.firstElementChild);
+        }
+      }
+    }
+
+    function moveToTypedPosition(input) {
+      var row = input.closest("li");
+      var list = listOf(row);
+      var wanted = parseInt(input.value, 10);
+      if (isNaN(wanted)) { return; }
+      row.dataset.used = "1";
+      var others = rowsOf(list).filter(function (el) { return el !== row && isUsed(el); });
+      var before = others[Math.max(wanted, 1) - 1] || null;
+      if (!before) {
+        var last = others[others.length - 1];
+        before = last ? last.nextSibling : list.firstElementChild;
+      }
+      place(row, list, before === row ? row.nextSibling : before);
+    }
+
+    function sortable(list) {
+      if (!window.Sortable || list.dataset.sortable) { return; }
+      list.dataset.sortable = "1";
+      var isItems = list.classList.contains("item-list");
+      window.Sortable.create(list, {
+        handle: ".grip",
+        draggable: "li",
+        animation: 120,
+        forceFallback: true,
+        fallbackOnBody: true,
+        group: isItems ? {
+          name: "items",
+          put: function (to, from, dragged) { return canMoveInto(to.el, dragged); }
+        } : "sections",
+        onEnd: function () { renumber(); markDirty(); }
+      });
+    }
+
+    function addRow(prefix, list) {
+      var template;
+      if (list.classList.contains("item-list")) {
+        // One item template serves every section: its prefix is replaced by this list's.
+        template = list.parentElement.querySelector(":scope > template.item-template") ||
+          compose.querySelector("template.item-template");
+      } else {
+        template = compose.querySelector("template.row-template[data-prefix='" + prefix + "']");
+      }
+      var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+      if (!template || !total) { return; }
+      var index = parseInt(total.value, 10);
+      var source = template.dataset.prefix;
+      var html = template.innerHTML.split(source + "-__prefix__").join(prefix + "-" + index);
+      if (prefix === "sections") {
+        html = html.split("sections-empty-items").join("sections-" + index + "-items");
+      }
+      var holder = document.createElement("template");
+      holder.innerHTML = html.trim();
+      var row = holder.content.firstElementChild;
+      list.appendChild(row);
+      total.value = String(index + 1);
+      row.dataset.used = "1";
+      row.querySelectorAll("ol.item-list").forEach(sortable);
+      var details = row.querySelector("details");
+      if (details) { details.open = true; }
+      var title = ownInput(row, "title");
+      if (title) { title.focus(); }
+      renumber();
+      markDirty();
+    }
+
+    function openAround(element) {
+      for (var el = element; el; el = el.parentElement) {
+        if (el.tagName === "DETAILS") { el.open = true; }
+      }
+    }
+
+    function updateSummary(row) {
+      var title = ownInput(row, "title");
+      var headline = row.querySelector(":scope > details > summary .headline, :scope > .line > details > summary .headline");
+      if (title && headline && title.value.trim()) { headline.textContent = title.value.trim(); }
+      var body = ownInput(row, "body");
+      var length = row.querySelector(":scope > details .length");
+      if (body && length) {
+        var count = body.value.replace(/\r\n/g, "\n").trim().length;
+        length.textContent = length.textContent.replace(/[0-9][0-9,]*/, String(count));
+      }
+    }
+
+    /* After a refused save the rows come back in form order: show the editor's arrangement. */
+    function restoreArrangement() {
+      compose.querySelectorAll("li.item-row").forEach(function (row) {
         var moveTo = ownInput(row, "move_to");
-        if (moveTo && moveTo.tagName === "SELECT" && list.dataset.sectionId) {
-          moveTo.value = list.dataset.sectionId;
+        var list = listOf(row);
+        if (moveTo && moveTo.tagName === "SELECT" && moveTo.value && moveTo.value !== list.dataset.sectionId) {
+          var target = compose.querySelector("ol.item-list[data-section-id='" + moveTo.value + "']");
+          if (target) { target.appendChild(row); }
         }
       });
-    });
-  }
-
-  function canMoveInto(list, row) {
-    if (!list.classList.contains("item-list")) { return true; }
-    var moveTo = ownInput(row, "move_to");
-    return Boolean(list.dataset.sectionId && moveTo && moveTo.tagName === "SELECT");
-  }
-
-  function place(row, list, before) {
-    list.insertBefore(row, before || null);
-    renumber();
-    markDirty();
-  }
-
-  /* The previous or next list of items, for moving an item across a section boundary. */
-  function neighbourList(list, step) {
-    var lists = Array.prototype.slice.call(itemLists());
-    var index = lists.indexOf(list) + step;
-    while (index >= 0 && index < lists.length) {
-      if (lists[index].dataset.sectionId) { return lists[index]; }
-      index += step;
-    }
-    return null;
-  }
-
-  function move(row, step) {
-    var list = listOf(row);
-    var rows = rowsOf(list);
-    var index = rows.indexOf(row);
-    if (step < 0 && index > 0) {
-      place(row, list, rows[index - 1]);
-    } else if (step > 0 && index < rows.length - 1) {
-      place(row, list, rows[index + 1].nextSibling);
-    } else if (row.classList.contains("item-row")) {
-      var other = neighbourList(list, step);
-      if (other && canMoveInto(other, row)) {
-        place(row, other, step < 0 ? null : other.firstElementChild);
-      }
-    }
-  }
-
-  function moveToTypedPosition(input) {
-    var row = input.closest("li");
-    var list = listOf(row);
-    var wanted = parseInt(input.value, 10);
-    if (isNaN(wanted)) { return; }
-    row.dataset.used = "1";
-    var others = rowsOf(list).filter(function (el) { return el !== row && isUsed(el); });
-    var before = others[Math.max(wanted, 1) - 1] || null;
-    if (!before) {
-      var last = others[others.length - 1];
-      before = last ? last.nextSibling : list.firstElementChild;
-    }
-    place(row, list, before === row ? row.nextSibling : before);
-  }
-
-  function sortable(list) {
-    if (!window.Sortable || list.dataset.sortable) { return; }
-    list.dataset.sortable = "1";
-    var isItems = list.classList.contains("item-list");
-    window.Sortable.create(list, {
-      handle: ".grip",
-      draggable: "li",
-      animation: 120,
-      forceFallback: true,
-      fallbackOnBody: true,
-      group: isItems ? {
-        name: "items",
-        put: function (to, from, dragged) { return canMoveInto(to.el, dragged); }
-      } : "sections",
-      onEnd: function () { renumber(); markDirty(); }
-    });
-  }
-
-  function addRow(prefix, list) {
-    var template;
-    if (list.classList.contains("item-list")) {
-      // One item template serves every section: its prefix is replaced by this list's.
-      template = list.parentElement.querySelector(":scope > template.item-template") ||
-        compose.querySelector("template.item-template");
-    } else {
-      template = compose.querySelector("template.row-template[data-prefix='" + prefix + "']");
-    }
-    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
-    if (!template || !total) { return; }
-    var index = parseInt(total.value, 10);
-    var source = template.dataset.prefix;
-    var html = template.innerHTML.split(source + "-__prefix__").join(prefix + "-" + index);
-    if (prefix === "sections") {
-      html = html.split("sections-empty-items").join("sections-" + index + "-items");
-    }
-    var holder = document.createElement("template");
-    holder.innerHTML = html.trim();
-    var row = holder.content.firstElementChild;
-    list.appendChild(row);
-    total.value = String(index + 1);
-    row.dataset.used = "1";
-    row.querySelectorAll("ol.item-list").forEach(sortable);
-    var details = row.querySelector("details");
-    if (details) { details.open = true; }
-    var title = ownInput(row, "title");
-    if (title) { title.focus(); }
-    renumber();
-    markDirty();
-  }
-
-  function openAround(element) {
-    for (var el = element; el; el = el.parentElement) {
-      if (el.tagName === "DETAILS") { el.open = true; }
-    }
-  }
-
-  function updateSummary(row) {
-    var title = ownInput(row, "title");
-    var headline = row.querySelector(":scope > details > summary .headline, :scope > .line > details > summary .headline");
-    if (title && headline && title.value.trim()) { headline.textContent = title.value.trim(); }
-    var body = ownInput(row, "body");
-    var length = row.querySelector(":scope > details .length");
-    if (body && length) {
-      var count = body.value.replace(/\r\n/g, "\n").trim().length;
-      length.textContent = length.textContent.replace(/[0-9][0-9,]*/, String(count));
-    }
-  }
-
-  /* After a refused save the rows come back in form order: show the editor's arrangement. */
-  function restoreArrangement() {
-    compose.querySelectorAll("li.item-row").forEach(function (row) {
-      var moveTo = ownInput(row, "move_to");
-      var list = listOf(row);
-      if (moveTo && moveTo.tagName === "SELECT" && moveTo.value && moveTo.value !== list.dataset.sectionId) {
-        var target = compose.querySelector("ol.item-list[data-section-id='" + moveTo.value + "']");
-        if (target) { target.appendChild(row); }
-      }
-    });
-    [sectionList()].concat(Array.prototype.slice.call(itemLists())).forEach(function (list) {
-      if (!list) { return; }
-      var rows = rowsOf(list);
-      var keyed = rows.map(function (row, index) {
-        var position = parseInt((ownInput(row, "position") || {}).value, 10);
-        return { row: row, key: isNaN(position) ? Infinity : position, index: index };
+      [sectionList()].concat(Array.prototype.slice.call(itemLists())).forEach(function (list) {
+        if (!list) { return; }
+        var rows = rowsOf(list);
+        var keyed = rows.map(function (row, index) {
+          var position = parseInt((ownInput(row, "position") || {}).value, 10);
+          return { row: row, key: isNaN(position) ? Infinity : position, index: index };
+        });
+        keyed.sort(function (a, b) { return a.key - b.key || a.index - b.index; });
+        keyed.forEach(function (entry) { list.appendChild(entry.row); });
       });
-      keyed.sort(function (a, b) { return a.key - b.key || a.index - b.index; });
-      keyed.forEach(function (entry) { list.appendChild(entry.row); });
+    }
+
+    restoreArrangement();
+    var sections = sectionList();
+    if (sections) { sortable(sections); }
+    itemLists().forEach(sortable);
+
+    compose.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button || !compose.contains(button)) { return; }
+      if (button.classList.contains("move-up") || button.classList.contains("move-down")) {
+        event.preventDefault();
+        move(button.closest("li"), button.classList.contains("move-up") ? -1 : 1);
+        button.focus();
+      } else if (button.classList.contains("add-item") || button.classList.contains("add-section")) {
+        event.preventDefault();
+        var list = compose.querySelector("ol[data-prefix='" + button.dataset.list + "']");
+        if (list) { addRow(button.dataset.list, list); }
+      }
     });
-  }
 
-  restoreArrangement();
-  var sections = sectionList();
-  if (sections) { sortable(sections); }
-  itemLists().forEach(sortable);
+    compose.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.classList.contains("position")) {
+        moveToTypedPosition(target);
+      } else if (target.name && /-DELETE$/.test(target.name)) {
+        target.closest("li").classList.toggle("marked-for-deletion", target.checked);
+      }
+    });
 
-  compose.addEventListener("click", function (event) {
-    var button = event.target.closest("button");
-    if (!button || !compose.contains(button)) { return; }
-    if (button.classList.contains("move-up") || button.classList.contains("move-down")) {
-      event.preventDefault();
-      move(button.closest("li"), button.classList.contains("move-up") ? -1 : 1);
-      button.focus();
-    } else if (button.classList.contains("add-item") || button.classList.contains("add-section")) {
-      event.preventDefault();
-      var list = compose.querySelector("ol[data-prefix='" + button.dataset.list + "']");
-      if (list) { addRow(button.dataset.list, list); }
-    }
-  });
+    compose.addEventListener("input", function (event) {
+      var row = event.target.closest("li");
+      if (!row || event.target.classList.contains("position")) { return; }
+      if (!isUsed(row)) {
+        row.dataset.used = "1";
+        renumber();
+      }
+      updateSummary(row);
+    });
 
-  compose.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target.classList.contains("position")) {
-      moveToTypedPosition(target);
-    } else if (target.name && /-DELETE$/.test(target.name)) {
-      target.closest("li").classList.toggle("marked-for-deletion", target.checked);
-    }
-  });
-
-  compose.addEventListener("input", function (event) {
-    var row = event.target.closest("li");
-    if (!row || event.target.classList.contains("position")) { return; }
-    if (!isUsed(row)) {
-      row.dataset.used = "1";
-      renumber();
-    }
-    updateSummary(row);
-  });
-
-  form.addEventListener("input", markDirty);
-  form.addEventListener("change", markDirty);
-  form.addEventListener("submit", function () {
-    renumber();
-    submitting = true;
-  });
-  window.addEventListener("beforeunload", function (event) {
-    if (dirty && !submitting) {
-      event.preventDefault();
-      event.returnValue = "";
-      return "";
-    }
-    return undefined;
-  });
-
-  document.addEventListener("keydown", function (event) {
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "s" || event.key === "S")) {
-      event.preventDefault();
-      var button = form.querySelector("input[name='_continue']");
+    form.addEventListener("input", markDirty);
+    form.addEventListener("change", markDirty);
+    form.addEventListener("submit", function () {
       renumber();
       submitting = true;
-      if (form.requestSubmit) { form.requestSubmit(button || undefined); } else if (button) { button.click(); }
-    }
-  });
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty && !submitting) {
+        event.preventDefault();
+        event.returnValue = "";
+        return "";
+      }
+      return undefined;
+    });
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest(".error-summary a[href^='#']");
-    if (!link) { return; }
-    var target = document.getElementById(link.getAttribute("href").slice(1));
-    if (target) { openAround(target); }
-  });
-  if (location.hash) {
-    var target = document.getElementById(location.hash.slice(1));
-    if (target) { openAround(target); }
-  }
+    document.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "s" || event.key === "S")) {
+        event.preventDefault();
+        var button = form.querySelector("input[name='_continue']");
+        renumber();
+        submitting = true;
+        if (form.requestSubmit) { form.requestSubmit(button || undefined); } else if (button) { button.click(); }
+      }
+    });
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".error-summary a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { openAround(target); }
+    });
+    if (location.hash) {
+      var target = document.getElementById(location.hash.slice(1));
+      if (target) { openAround(target); }
+    }
   }
 })();
