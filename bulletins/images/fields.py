@@ -1,11 +1,13 @@
 """The model field of an item's picture: stored (by content, with renditions) on save."""
 
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.db.models.fields.files import ImageFileDescriptor
 
 from . import files
 from .forms import PictureUploadField
 from .processing import PreparedFile, prepare
+from .widgets import PictureInput
 
 
 class _TrackingDescriptor(ImageFileDescriptor):
@@ -49,6 +51,8 @@ class PictureField(models.ImageField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
+        if kwargs.get("widget") is AdminFileWidget:  # the admin's, with a thumbnail
+            kwargs["widget"] = PictureInput
         return super().formfield(**{"form_class": PictureUploadField, **kwargs})
 
     def pre_save(self, model_instance, add):

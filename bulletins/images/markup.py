@@ -99,3 +99,13 @@ def first_share_image(issue, request):
             if image:
                 return image
     return None
+
+
+def preview(item):
+    """A small copy of the item's picture for the compose screen (its smallest rendition)."""
+    record = item.image_renditions
+    if not record:
+        return _img(item.image.url, item.image_alt, width=160)
+    smallest = record["webp"][0]
+    height = max(1, round(160 * smallest["height"] / smallest["width"]))
+    return _img(_url(smallest["name"]), item.image_alt, width=160, height=height)

@@ -200,3 +200,43 @@ def test_orphan_report_refuses_a_negative_age():
 def test_files_of_a_picture_are_found_from_its_name_alone(pictured):
     _, first, second = pictured
     assert sorted(files.files_of(first.image.name)) == picture_files(first)
+
+
+# Pictures stored before renditions
+
+
+def legacy_picture(item, data, name):
+    stored = default_storage.save(name, ContentFile(data))
+    Item.objects.filter(pk=item.pk).update(image=stored, image_alt="旧图")
+    return stored
+
+
+def test_make_renditions_adopts_pictures_stored_before_renditions(
+    django_capture_on_commit_callbacks, capsys
+):
+    issue = make_issue(sections=[("半导体行业一周要闻", 1)])
+    item = issue.sections.get().items.get()
+    old = legacy_picture(item, pictures.photo_jpeg(size=(900, 600)), "items/2024/01/IMG.jpg")
+    stamp = Issue.objects.get(pk=issue.pk).updated_at
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions")
+    assert "Made renditions for 1 picture(s); 0 could not be read." in capsys.readouterr().out
+    item.refresh_from_db()
+    assert item.image.name.startswith("images/")
+    assert [e["width"] for e in item.image_renditions["webp"]] == [480, 800, 900]
+    with default_storage.open(item.image.name) as file:
+        assert b"SecretCam" not in file.read()
+    assert not default_storage.exists(old)
+    assert Issue.objects.get(pk=issue.pk).updated_at > stamp
+
+
+def test_make_renditions_reports_a_picture_it_refuses_and_fails(capsys):
+    from django.core.management.base import CommandError
+
+    item = make_issue(sections=[("半导体行业一周要闻", 1)]).sections.get().items.get()
+    bomb = legacy_picture(item, pictures.png_bomb(12_000, 12_000), "items/2020/01/bomb.png")
+    with pytest.raises(CommandError, match="1 picture"):
+        call_command("make_renditions")
+    assert "12000 × 12000" in capsys.readouterr().err
+    item.refresh_from_db()
+    assert (item.image.name, item.image_renditions) == (bomb, None)

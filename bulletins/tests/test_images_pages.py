@@ -200,3 +200,15 @@ def test_an_item_without_a_picture_has_no_enclosure(client):
     make_issue()
     rss = parse(client.get(reverse("bulletins:section_feed_rss", args=["半导体行业一周要闻"])))
     assert rss.findall("./channel/item/enclosure") == []
+
+
+def test_the_compose_screen_shows_the_current_picture_small(admin_client):
+    issue = issue_with_pictures(sections=[("半导体行业一周要闻", 1)], size=(1600, 1200))
+    item = items_of(issue)[0]
+    url = reverse("admin:bulletins_issue_change", args=[issue.pk])
+    html = html_of(admin_client, url)
+    smallest = item.image_renditions["webp"][0]["name"]
+    assert (
+        f'<div class="picture-preview"><img src="/media/{smallest}" alt="第 1 张图片" '
+        'width="160" height="120" decoding="async"></div>'
+    ) in html
