@@ -173,3 +173,16 @@ def test_the_screen_costs_the_same_queries_for_three_items_or_thirty(
         editor.get(change_url(small))
     with django_assert_num_queries(len(counted)):
         editor.get(change_url(large))
+
+
+def test_a_chief_editors_untouched_save_of_a_published_issue_writes_nothing(chief_editor):
+    # Its publication time has seconds the screen does not show: that is not a change.
+    issue = make_issue(number=40, issue_date=date(2024, 3, 4))
+    assert issue.published_at.second or issue.published_at.microsecond
+    data = form_data(chief_editor.get(change_url(issue)))
+    assert "published_at_0" in data
+
+    with CaptureQueriesContext(connection) as queries:
+        assert chief_editor.post(change_url(issue), data).status_code == 302
+
+    assert writes(queries) == []
