@@ -38,6 +38,14 @@ DEMO_ISSUE = {
             "items": [
                 {
                     "title": "先进封装产能持续扩张 Chiplet 设计走向主流",
+                    "picture": {
+                        "drawing": "wafer",
+                        "alt": (
+                            "一片晶圆示意图：圆形晶圆上排列着整齐的蓝色方形裸片，中间几片为红色。"
+                        ),
+                        "caption": "晶圆上的裸片（示意图）",
+                        "credit": "Newsroom 编辑部绘制",
+                    },
                     "body": (
                         "多家封测厂商本周公布扩产计划，新增产能主要面向 2.5D 和 3D 先进封装。"
                         "分析认为，Chiplet 设计让芯片厂商可以把不同工艺的裸片组合在一起，"
@@ -56,6 +64,12 @@ DEMO_ISSUE = {
                 },
                 {
                     "title": "晶圆厂节能改造见成效 单片能耗同比下降",
+                    "picture": {
+                        "drawing": "bars",
+                        "alt": "柱状图：连续五个季度的单片能耗，柱子逐季降低，最后一季为红色。",
+                        "caption": "单片能耗逐季下降（示意图，非真实数据）",
+                        "credit": "Newsroom 编辑部绘制",
+                    },
                     "body": (
                         "一家晶圆代工厂公布的可持续发展报告显示，通过更换高效冷水机组和"
                         "回收工艺余热，其单片晶圆能耗同比下降约 8%。"
@@ -90,5 +104,39 @@ DEMO_ISSUE = {
         },
     ],
 }
+
+
+def draw_picture(drawing, size=(1600, 1000)):
+    """A demo picture drawn here (a wafer of dies, or a bar chart), as PNG bytes."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    image = Image.new("RGB", size, "#f4f1ea")
+    draw = ImageDraw.Draw(image)
+    if drawing == "wafer":
+        cx, cy, radius, die = width // 2, height // 2, height * 44 // 100, 56
+        draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill="#c9ced6")
+        for x in range(cx - radius, cx + radius, die):
+            for y in range(cy - radius, cy + radius, die):
+                corner = max((x - cx) ** 2, (x + die - cx) ** 2) + max(
+                    (y - cy) ** 2, (y + die - cy) ** 2
+                )
+                if corner < (radius - 12) ** 2:
+                    central = abs(x + die // 2 - cx) < 2 * die and abs(y + die // 2 - cy) < die
+                    colour = "#a4262c" if central else "#1d4f91"
+                    draw.rectangle([x + 4, y + 4, x + die - 4, y + die - 4], fill=colour)
+    else:
+        base = height * 85 // 100
+        draw.line([120, base, width - 120, base], fill="#57606a", width=6)
+        for n, value in enumerate([0.92, 0.85, 0.8, 0.71, 0.64]):
+            left = 200 + n * (width - 400) // 5
+            top = base - int(value * (height * 7 // 10))
+            draw.rectangle([left, top, left + 160, base], fill="#a4262c" if n == 4 else "#1d4f91")
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
 
 DEMO_EDITOR = {"username": "editor", "password": "newsroom-editor"}

@@ -35,6 +35,15 @@ def test_demo_issue_is_published_and_read_on_the_front_page(development, client)
     assert first_item["title"] in response.content.decode()
 
 
+def test_demo_issue_has_pictures_with_renditions_captions_and_credits(development, client):
+    load_demo()
+    html = client.get(reverse("bulletins:home")).content.decode()
+    assert html.count("<picture>") == 2
+    assert html.count("图片来源：Newsroom 编辑部绘制") == 2
+    pictured = Item.objects.exclude(image="")
+    assert all(item.image_renditions["webp"] for item in pictured)
+
+
 def test_demo_items_are_found_by_search(development, client):
     load_demo()
 

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bulletins.demo import DEMO_EDITOR, DEMO_ISSUE
+from bulletins.demo import DEMO_EDITOR, DEMO_ISSUE, draw_picture
 from bulletins.models import Issue, Item, Section
 from bulletins.search import index_issue
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             section = Section.objects.create(
                 issue=issue, position=s_pos, number=s["number"], title=s["title"], slug=s["slug"]
             )
-            Item.objects.bulk_create(
+            items = Item.objects.bulk_create(
                 Item(
                     section=section,
                     position=i_pos,
@@ -60,7 +61,17 @@ class Command(BaseCommand):
                 )
                 for i_pos, i in enumerate(s["items"], start=1)
             )
+            for item, i in zip(items, s["items"], strict=True):
+                if "picture" in i:
+                    self._add_picture(item, i["picture"])
         index_issue(issue)
+
+    def _add_picture(self, item, picture):
+        item.image = ContentFile(draw_picture(picture["drawing"]), name="demo.png")
+        item.image_alt = picture["alt"]
+        item.image_caption = picture["caption"]
+        item.image_credit = picture["credit"]
+        item.save()
 
     def _create_editor(self):
         # The chief editors' group (made by migration 0010): the demo may publish and schedule.
