@@ -143,7 +143,7 @@ def hostile_shapes(limit):
     yield "one line of spaces", "甲" + " " * (limit - 10) + "乙"
     yield "dot leaders", "1 栏目\n\n标题\n\n" + fill("··\n\n", 2)
     yield "headlines and items", "1 栏目\n\n" + fill("某标题\n\n··\n\n■ 某标题\n正文。\n\n", 9)
-    yield "an item a line", "1 栏目\n\n标题\n\n··\n\n" + fill("■ 标题甲乙丙丁\n", 1)
+    yield "an item a line", "1 栏目\n\n标题\n\n··\n\n" + fill("■ 标题甲乙丙丁\n", 2)
     yield (
         "long headline",
         "1 栏目\n\n" + "甲" * 100_000 + "\n\n··\n\n■ " + fill("甲" * 50 + "\n", 1),

@@ -1,112 +1,172 @@
-"""The admin's 导入旧版期刊 screen: upload a legacy file, preview what it holds, confirm."""
+"""The admin's import desk (导入旧版期刊): upload many legacy files or one .zip, preview them as a
+table, confirm the chosen ones, see what was created, skipped and failed.
 
-import base64
-import secrets
-from datetime import date
+The batch lives in server-side files tied to the editor's session (`legacy.spool`) from the
+upload to the confirmation, so that no error ever asks for the files again; the views only
+select and render (`legacy.desk` does the work).
+"""
+
+from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 
-from .forms import LegacyUploadForm
 from .history import acting_user
-from .legacy.importer import LegacyImportError, find_imported, import_legacy_bytes, read_legacy
+from .legacy import desk
+from .legacy.forms import BatchRowForm, LegacyUploadForm
+from .legacy.spool import Batch
 from .models import Issue
-
-_SESSION_KEY = "legacy-import"
 
 
 class LegacyImportMixin:
-    """Add the legacy import screen to the issue admin."""
+    """Add the import desk to the issue admin."""
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_legacy_view)
+        wrap = self.admin_site.admin_view
         return [
-            path("import-legacy/", view, name="bulletins_issue_import_legacy")
+            path(
+                "import-legacy/",
+                wrap(self.import_legacy_view),
+                name="bulletins_issue_import_legacy",
+            ),
+            path(
+                "import-legacy/<str:token>/",
+                wrap(self.import_legacy_batch_view),
+                name="bulletins_issue_import_legacy_batch",
+            ),
+            path(
+                "import-legacy/<str:token>/done/",
+                wrap(self.import_legacy_result_view),
+                name="bulletins_issue_import_legacy_result",
+            ),
         ] + super().get_urls()
 
-    def import_legacy_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._confirm(request)
-        form = LegacyUploadForm(request.POST or None, request.FILES or None)
-        context = {
+    def _desk_context(self, request, title, **extra):
+        return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Import a legacy issue"),
-            "form": form,
+            "title": title,
+            **extra,
         }
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            try:
-                source = read_legacy(data)
-            except LegacyImportError as error:
-                form.add_error(
-                    "file", _("%(name)s: %(reason)s") % {"name": upload.name, "reason": error}
-                )
-            else:
-                token = secrets.token_urlsafe(16)
-                request.session[_SESSION_KEY] = {
-                    "token": token,
-                    "name": upload.name,
-                    "data": base64.b64encode(data).decode("ascii"),
-                    "number": form.cleaned_data["number"],
-                    "issue_date": form.cleaned_data["issue_date"].isoformat()
-                    if form.cleaned_data["issue_date"]
-                    else None,
-                    "title": form.cleaned_data["title"],
-                    "replace": form.cleaned_data["replace"],
-                }
-                context.update(
-                    parsed=source.parsed,
-                    token=token,
-                    file_name=upload.name,
-                    existing=find_imported(source.keys),
-                    replace=form.cleaned_data["replace"],
-                )
-        return TemplateResponse(request, "admin/bulletins/issue/import_legacy.html", context)
 
-    def _confirm(self, request):
-        pending = request.session.get(_SESSION_KEY)
-        if not pending or pending["token"] != request.POST.get("token"):
-            messages.error(request, _("The upload has expired; please choose the file again."))
-            return redirect("admin:bulletins_issue_import_legacy")
-        del request.session[_SESSION_KEY]
-        with acting_user(request.user):  # the import's revision names who imported
-            result = import_legacy_bytes(
-                base64.b64decode(pending["data"]),
-                path=pending["name"],
-                number=pending["number"],
-                issue_date=date.fromisoformat(pending["issue_date"])
-                if pending["issue_date"]
-                else None,
-                title=pending["title"] or None,
-                replace=pending["replace"],
-            )
-        if not result.ok:
+    def _desk_render(self, request, template, context):
+        return TemplateResponse(request, f"admin/bulletins/issue/{template}.html", context)
+
+    def import_legacy_view(self, request):
+        """Upload: read and check the files, keep them server-side, show the preview."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = LegacyUploadForm(request.POST, request.FILES) if posted else LegacyUploadForm()
+        if posted and form.is_valid():
+            batch = Batch.create(request)
+            desk.preview(batch, form.batch)
+            return redirect("admin:bulletins_issue_import_legacy_batch", batch.token)
+        context = self._desk_context(request, _("Import legacy issues"), form=form)
+        return self._desk_render(request, "import_legacy", context)
+
+    def _desk_batch(self, request, token):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        batch = Batch.find(request, token)
+        if batch is None:
             messages.error(
                 request,
-                _("%(name)s: %(reason)s") % {"name": pending["name"], "reason": result.error},
+                _("This batch is no longer kept (imported, or older than a day): upload again."),
             )
+        return batch
+
+    def import_legacy_batch_view(self, request, token):
+        """The preview table; its POST imports the ticked rows (or goes on with them)."""
+        batch = self._desk_batch(request, token)
+        if batch is None:
             return redirect("admin:bulletins_issue_import_legacy")
-        issue = Issue.objects.get(number=result.issue_number)
-        if result.status == "skipped":
-            messages.warning(
-                request,
-                _("This file was already imported as issue %(number)d.") % {"number": issue.number},
-            )
+        manifest = batch.read("manifest.json")
+        if manifest is None:
+            if batch.read("result.json"):
+                return redirect("admin:bulletins_issue_import_legacy_result", token)
+            messages.warning(request, _("This batch is being imported in another window."))
+            return redirect("admin:bulletins_issue_import_legacy")
+        rows = manifest["rows"]
+        if request.method == "POST" and "continue" in request.POST:
+            choices = desk.choices_from_json(rows, manifest.get("pending", []))
+            return self._desk_confirm(request, batch, manifest, choices)
+        if request.method == "POST":
+            forms = [BatchRowForm(request.POST, prefix=f"row-{row['n']}") for row in rows]
+            choices = desk.check_choices(rows, forms)
+            if choices is not None:
+                if not choices:
+                    messages.warning(request, _("No file was ticked: nothing was imported."))
+                else:
+                    return self._desk_confirm(request, batch, manifest, choices)
         else:
-            messages.success(
-                request,
-                _(
-                    "Imported as draft issue %(number)d: %(sections)d sections, "
-                    "%(items)d items. Review it below."
-                )
-                % {"number": issue.number, "sections": result.sections, "items": result.items},
-            )
-        return redirect(reverse("admin:bulletins_issue_change", args=[issue.pk]))
+            forms = [self._desk_row_form(row) for row in rows]
+        desk.annotate(rows)
+        names = {row["n"]: row["name"] for row in rows}
+        for row, form in zip(rows, forms, strict=True):
+            row["form"] = form
+            row["duplicate_name"] = names.get(row["duplicate_of"])
+        errors = any(form.errors for form in forms)
+        context = self._desk_context(
+            request, _("Preview of the batch"), rows=rows, errors=errors, token=token
+        )
+        return self._desk_render(request, "import_legacy_preview", context)
+
+    def _desk_row_form(self, row):
+        importable = not row["error"] and row["duplicate_of"] is None
+        initial = {
+            "selected": importable and not row.get("existing"),
+            "number": row.get("number"),
+            "issue_date": row.get("date"),
+        }
+        return BatchRowForm(initial=initial, prefix=f"row-{row['n']}")
+
+    def _desk_confirm(self, request, batch, manifest, choices):
+        if not batch.claim():
+            messages.warning(request, _("This batch is being imported in another window."))
+            return redirect("admin:bulletins_issue_import_legacy")
+        try:
+            with acting_user(request.user):  # the imports' revisions name who imported
+                results, left = desk.confirm(batch, choices)
+            done = batch.read("result.json", {"results": []})
+            done["results"] += results
+            done["remaining"] = len(left)
+            batch.write("result.json", done)
+            manifest["pending"] = desk.choices_to_json(left)
+        finally:
+            batch.write("confirming.json", manifest)
+            batch.release()
+        if not left:
+            batch.remove("manifest.json")  # the files' data went with their import
+        return redirect("admin:bulletins_issue_import_legacy_result", batch.token)
+
+    def import_legacy_result_view(self, request, token):
+        batch = self._desk_batch(request, token)
+        if batch is None:
+            return redirect("admin:bulletins_issue_import_legacy")
+        done = batch.read("result.json")
+        if done is None:
+            return redirect("admin:bulletins_issue_import_legacy_batch", token)
+        results = done["results"]
+        issues = Issue.objects.in_bulk(
+            [row["number"] for row in results if row["number"]], field_name="number"
+        )
+        for row in results:
+            row["issue"] = issues.get(row["number"])
+        counts = Counter(
+            "created" if row["status"] in ("created", "replaced") else row["status"]
+            for row in results
+        )
+        context = self._desk_context(
+            request,
+            _("Imported legacy issues"),
+            results=results,
+            counts={key: counts.get(key, 0) for key in ("created", "skipped", "failed")},
+            remaining=done.get("remaining", 0),
+            token=token,
+        )
+        return self._desk_render(request, "import_legacy_result", context)

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django import forms
-from django.conf import settings
 from django.forms.models import BaseModelFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -12,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 
 from .models import Issue, Item, Section
-from .params import ISSUE_NUMBER_MAX, WholeNumberField
 from .source_links import SourceURLField
 from .widgets import render_directly
 
@@ -306,43 +304,3 @@ class SectionFormSet(PositionedFormSet):
         from .ordering import plan_order
 
         self.plan = plan_order(self)
-
-
-class LegacyUploadForm(forms.Form):
-    """The first step of the admin's legacy import: a file and what the command's flags set."""
-
-    file = forms.FileField(
-        label=_("Legacy text file"),
-        help_text=_("Plain text extracted from a PDF issue (UTF-8, GB18030/GBK or UTF-16)."),
-    )
-    number = WholeNumberField(
-        label=_("Issue number"),
-        required=False,
-        max_value=ISSUE_NUMBER_MAX,
-        help_text=_("Leave empty to use the next free number."),
-    )
-    issue_date = forms.DateField(
-        label=_("Issue date"),
-        required=False,
-        help_text=_("The date the issue covers, e.g. 2024-02-26. May stay empty."),
-    )
-    title = forms.CharField(
-        label=_("Title"),
-        required=False,
-        max_length=200,
-        help_text=_("Leave empty to take the title from the file."),
-    )
-    replace = forms.BooleanField(
-        label=_("Replace an earlier import of this file"),
-        required=False,
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.LEGACY_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; files up to %(limit).1f MB can be imported.")
-                % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576}
-            )
-        return upload

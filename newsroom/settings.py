@@ -226,6 +226,8 @@ NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 
 # Largest legacy text file an editor may import, in bytes.
 LEGACY_IMPORT_MAX_BYTES = int(os.environ.get("LEGACY_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# The import desk keeps each batch here between its preview and its confirmation (a day).
+LEGACY_IMPORT_SPOOL_DIR = Path(os.environ.get("LEGACY_IMPORT_SPOOL_DIR", VAR_DIR / "imports"))
 
 # Pagination sizes of the reader site.
 ARCHIVE_PAGE_SIZE = 24

@@ -13,6 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+LEGACY_IMPORT_SPOOL_DIR = tempfile.mkdtemp(prefix="newsroom-test-imports-")
 # The test client speaks plain HTTP; tests of the HTTPS settings import them in a subprocess.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -230,12 +230,33 @@ def save_parsed_issue(
     )
     if index:
         index_new_items(items)  # the old items' rows went with them
+    _hold_in_memory(issue, sections, items)
     record_revision(issue, summary=gettext_lazy("Imported from a legacy file"))
     return issue, items
 
 
+def _hold_in_memory(issue, sections, items):
+    """Give the issue its new sections, and each section its items, as if prefetched: the
+    revision follows them from memory rather than reading each section's items back
+    (half the cost of recording an imported issue's revision)."""
+    by_section = {section.pk: [] for section in sections}
+    for item in items:
+        by_section[item.section_id].append(item)
+    _prefetched(issue, "sections", sections)
+    for section in sections:
+        _prefetched(section, "items", by_section[section.pk])
+
+
+def _prefetched(instance, name, objects):
+    manager = getattr(instance, name)
+    queryset = manager.all()
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
+
+
 @dataclass
-class _Pending:
+class PendingIndex:
     """New items of a chunk, by issue, waiting for the chunk's one pass of the search index."""
 
     items: dict = field(default_factory=dict)
@@ -247,7 +268,9 @@ class _Pending:
         index_new_items([item for items in self.items.values() for item in items])
 
 
-def _import(source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers):
+def import_source(
+    source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers
+):
     """Import one parsed source (see import_legacy_many); its writes are all or nothing."""
     result = ImportResult(path=str(path), parsed=source.parsed)
     parsed = source.parsed
@@ -333,7 +356,7 @@ def import_legacy_many(
         name_numbers=name_numbers,
     )
     for start in range(0, len(files), chunk_size):
-        results, pending = [], _Pending()
+        results, pending = [], PendingIndex()
         with transaction.atomic():
             for entry in files[start : start + chunk_size]:
                 path, data = entry if isinstance(entry, tuple) else (entry, None)
@@ -341,7 +364,7 @@ def import_legacy_many(
                 if failure:
                     results.append(failure)
                     continue
-                results.append(_import(source, path=path, pending=pending, **options))
+                results.append(import_source(source, path=path, pending=pending, **options))
             pending.index()
         yield from results
 

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
-MAX_NUMBER = 10**9  # issue numbers are 1..10^9 everywhere
+from ..params import ISSUE_NUMBER_MAX
 
 # "第123期", "第 123 期"; "No.123", "NO 123", "no123"; or a name that is only a number.
 _NUMBER_IN_NAME = [
@@ -27,7 +27,7 @@ def number_from_name(name):
         match = pattern.fullmatch(stem) if index == 2 else pattern.search(stem)
         if match:
             number = int(match.group(1))
-            return number if 1 <= number <= MAX_NUMBER else None
+            return number if 1 <= number <= ISSUE_NUMBER_MAX else None
     return None
 
 
@@ -77,7 +77,7 @@ _QUOTE_ENDS = re.compile(r"[，。；：、,;:\n]")
 
 def _quote(text, start, end):
     """The date as written, with the few words after it that say what it is ("消息", "起施行")."""
-    after = _QUOTE_ENDS.split(text[end : end + 4], maxsplit=1)[0]
+    after = _QUOTE_ENDS.split(text[end : end + 2], maxsplit=1)[0]
     return text[start:end] + after
 
 

@@ -60,7 +60,7 @@ class ParsedIssue:
     error: str | None = None
     warnings_left_out: int = 0
 
-    def warn(self, line, text, **params):
+    def warn(self, line, text, /, **params):
         """Add a warning (`text` marked with gettext_noop), or count it past MAX_WARNINGS."""
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(ParseWarning(line, text, tuple(params.items())))

@@ -117,12 +117,10 @@ def test_the_import_command_keeps_a_revision(legacy_sample_path):
 
 
 def test_the_admin_import_keeps_a_revision_naming_who_imported(editor, legacy_sample_bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from .desk import confirm, upload
 
-    url = reverse("admin:bulletins_issue_import_legacy")
-    upload = SimpleUploadedFile("sample.txt", legacy_sample_bytes, content_type="text/plain")
-    preview = editor.post(url, {"file": upload})
-    editor.post(url, {"confirm": "1", "token": preview.context["token"]})
+    preview = upload(editor, ("sample.txt", legacy_sample_bytes))
+    confirm(editor, preview, {"sample.txt": (1, "")})
 
     latest = revisions_of(Issue.objects.get())[0]
     assert (latest.comment, latest.user.username) == ("从旧版文件导入", "editor")

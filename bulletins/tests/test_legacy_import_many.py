@@ -163,3 +163,20 @@ def test_progress_stays_off_the_json_and_away_from_pipes(tmp_path):
     assert [r["issue_number"] for r in json_lines(out)] == [1, 2]
     status, _, piped_err = run("import_legacy", str(tmp_path), "--dry-run")
     assert status == 0 and piped_err == ""
+
+
+def test_an_imported_issue_has_a_revision_with_all_its_sections_and_items(legacy_sample_path):
+    from reversion.models import Version
+
+    from bulletins.history import revisions_of
+
+    run("import_legacy", str(legacy_sample_path), "--number", "40")
+    issue = Issue.objects.get(number=40)
+    [revision] = revisions_of(issue)
+    kept = Version.objects.filter(revision=revision)
+    assert {v.object_id for v in kept if v.content_type.model == "item"} == {
+        str(pk) for pk in Item.objects.values_list("pk", flat=True)
+    }
+    assert sum(v.content_type.model == "section" for v in kept) == 7
+    titles = {v.field_dict["title"] for v in kept if v.content_type.model == "item"}
+    assert "Intel 代工正式成立：宣布八大全新制造工艺" in titles

@@ -311,3 +311,12 @@ def test_warnings_past_two_hundred_are_counted_not_kept():
     assert parsed.item_count == 251
     # Two warnings each: no headline names it, and it has no body.
     assert len(parsed.warnings) == 200 and parsed.warnings_left_out == 300
+
+
+def test_text_between_a_section_header_and_its_first_item_is_reported_not_lost_silently():
+    text = "1 栏目\n\n标题\n\n··\n\n游离的一段文字。\n\n■ 标题\n正文。\n"
+    parsed = parse_legacy(text)
+    assert parsed.sections[0].items[0].body == "正文。"
+    assert [w.message for w in parsed.warnings] == [
+        "text outside any item is left out: “游离的一段文字。”"
+    ]

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from bulletins.forms import LegacyUploadForm
+from bulletins.legacy.forms import BatchRowForm
 from bulletins.models import Issue
 from bulletins.params import ISSUE_NUMBER_MAX, whole_number
 
@@ -98,9 +98,9 @@ def test_the_compose_screen_refuses_an_issue_number_past_the_limit(editor):
 
 
 def test_the_import_screen_refuses_an_issue_number_past_the_limit():
-    form = LegacyUploadForm(data={"number": str(10**11)})
+    form = BatchRowForm(data={"number": str(10**11)})  # a row of the import desk's preview
     assert "确保该值小于或等于1000000000。" in form.errors["number"]
-    form = LegacyUploadForm(data={"number": "²"})
+    form = BatchRowForm(data={"number": "²"})
     assert form.errors["number"] == ["请输入整数，只用数字 0 到 9。"]
 
 
