@@ -1,34 +1,54 @@
 """Benchmark reader pages over HTTP, cached and uncached, next to a static file.
 
     python bench/bench_http.py [--database sqlite|postgresql|both] [--duration 5]
-                               [--connections 8,64] [--pages issue,home,...]
+                               [--connections 8,64] [--pages issue,home,...] [--baseline REV]
 
-For each database: a fresh site with the legacy sample (29 items) and the demo issue, both
-published; two gunicorn servers (2 sync workers each, debug off), one with the page cache on
-and one with it off (NEWSROOM_PAGE_CACHE=off); wrk (Debian's) loads each page on each server
-in turn, and a static file (whitenoise, same gunicorn) before and after, at each number of
-connections. Prints requests/s and p50/p99 latencies, and each page's cached requests/s as a
-share of the static file's. Goals (issue #15): cached >= 50 % of the static file; the uncached
-issue page >= 3x 114 req/s. Asserts nothing. Run it on a quiet machine: the figures are ratios
-measured side by side in one run precisely because absolute figures vary with load.
+For each database: a fresh site with the legacy sample (29 items) published; gunicorn servers
+(2 sync workers each, debug off) on the same database:
+
+- cached: as deployed (page cache on);
+- uncached: NEWSROOM_PAGE_CACHE=off, every request a page cache miss, as the first view after
+  a change to another issue (an issue's rendered contents are kept under its own count);
+- cold: NEWSROOM_PAGE_CACHE=off and NEWSROOM_FRAGMENT_CACHE=off, everything rendered;
+- today: the code of `--baseline` (default e3900c8, before issue #15), for the issue's pages.
+
+wrk (Debian's) loads each page on each server in turn, and a static file (whitenoise, same
+gunicorn) before and after, at each number of connections. Prints requests/s and p50/p99
+latencies; each page's cached requests/s as a share of the static file's; the uncached and
+cold requests/s as multiples of today's. Goals (issue #15): cached >= 50 % of the static file;
+the uncached issue page >= 3x today's. Asserts nothing. The machine's other work moves
+absolute figures: the ratios, measured side by side in one run, are what to compare.
 """
 
 import argparse
 import contextlib
+import io
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from servers import ROOT, collect_static, gunicorn, manage, postgres_cluster, site_env  # noqa: E402
+from servers import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    collect_static,
+    gunicorn,
+    manage,
+    postgres_cluster,
+    site_env,
+)
 
 SAMPLE = ROOT.parent / "shared" / "legacy" / "000_ac2c61553267274f.txt"
 STATIC = "/static/css/site.css"
+BASELINE = "e3900c8"  # main before issue #15
+# The pages whose uncached render the issue's goal is about, measured on every server.
+RENDERED = {"issue", "home", "item"}
 POPULATE = """
 from bulletins.models import Issue
 from django.utils import timezone
@@ -102,6 +122,20 @@ def pages(number, item_url, slug):
     }
 
 
+def export_baseline(revision, tmp):
+    """A copy of the code at `revision` (git archive), its static files collected."""
+    folder = tmp / "baseline"
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "locale").mkdir(exist_ok=True)
+    shutil.copytree(ROOT / "locale", folder / "locale", dirs_exist_ok=True)  # with its .mo
+    return folder
+
+
 def measure(vendor, database_url, args, tmp):
     env = site_env(database_url, STATIC_ROOT=tmp / "static", MEDIA_ROOT=tmp / "media")
     populate(env)
@@ -109,44 +143,72 @@ def measure(vendor, database_url, args, tmp):
     number, item_url, slug = printed.strip().splitlines()[-1].split()
     urls = pages(number, urllib.request.quote(item_url), urllib.request.quote(slug))
     chosen = args.pages.split(",") if args.pages else list(urls)
-    off = {**env, "NEWSROOM_PAGE_CACHE": "off"}
-    rows = []
+    variants = {
+        "cached": env,
+        "uncached": {**env, "NEWSROOM_PAGE_CACHE": "off"},
+        "cold": {**env, "NEWSROOM_PAGE_CACHE": "off", "NEWSROOM_FRAGMENT_CACHE": "off"},
+    }
+    if args.baseline:
+        code = export_baseline(args.baseline, tmp)
+        old = {**env, "PYTHONPATH": str(code)}
+        subprocess.run(
+            [PYTHON, str(code / "manage.py"), "collectstatic", "--noinput", "-v0"],
+            env=old,
+            cwd=code,
+            check=True,
+        )
+        variants["today"] = (old, code)
     with contextlib.ExitStack() as stack:
-        cached, _ = stack.enter_context(gunicorn(env, workers=args.workers))
-        uncached, _ = stack.enter_context(gunicorn(off, workers=args.workers))
-        for base in (cached, uncached):  # warm up: templates, connections, the cache
+        bases = {}
+        for name, variant in variants.items():
+            variant, code = variant if isinstance(variant, tuple) else (variant, ROOT)
+            server = gunicorn(variant, workers=args.workers, code=code)
+            bases[name] = stack.enter_context(server)[0]
+        for base in bases.values():  # warm up: templates, connections, the caches
             for url in urls.values():
                 for _ in range(3):
                     urllib.request.urlopen(base + url).read()
         for connections in args.connections:
-            static_before = wrk(cached + STATIC, connections, args.duration)
-            for name in chosen:
-                hit = wrk(cached + urls[name], connections, args.duration)
-                miss = wrk(uncached + urls[name], connections, args.duration)
-                rows.append((name, connections, hit, miss))
-            static_after = wrk(cached + STATIC, connections, args.duration)
-            static = tuple((a + b) / 2 for a, b in zip(static_before, static_after, strict=True))
-            rows.append(("static file", connections, static, None))
-            _print(vendor, connections, rows, static, static_before[0], static_after[0])
             rows = []
+            static_before = wrk(bases["cached"] + STATIC, connections, args.duration)
+            for name in chosen:
+                row = {}
+                for variant, base in bases.items():
+                    if variant in ("cold", "today") and name not in RENDERED:
+                        continue
+                    row[variant] = wrk(base + urls[name], connections, args.duration)
+                rows.append((name, row))
+            static_after = wrk(bases["cached"] + STATIC, connections, args.duration)
+            static = tuple((a + b) / 2 for a, b in zip(static_before, static_after, strict=True))
+            _print(vendor, connections, rows, static, static_before[0], static_after[0])
 
 
 def _print(vendor, connections, rows, static, before, after):
     print(
         f"\n[{vendor}] {connections} connections; static file {static[0]:,.0f} req/s "
-        f"(before {before:,.0f}, after {after:,.0f})"
+        f"(p50 {static[1]:.1f} ms, p99 {static[2]:.1f} ms; before {before:,.0f}, "
+        f"after {after:,.0f})"
     )
     print(
-        f"{'page':14} {'cached req/s':>12} {'p50 ms':>7} {'p99 ms':>7} {'% static':>8}   "
-        f"{'uncached req/s':>14} {'p50 ms':>7} {'p99 ms':>7}  errors"
+        f"{'page':14} {'cached':>7} {'p50':>6} {'p99':>6} {'%static':>7} | "
+        f"{'uncached':>8} {'p50':>6} {'p99':>6} | {'cold':>5} {'today':>5} "
+        f"{'uncached/today':>14} {'cold/today':>10} | errors"
     )
-    for name, _, hit, miss in rows:
-        line = f"{name:14} {hit[0]:12,.0f} {hit[1]:7.1f} {hit[2]:7.1f} {hit[0] / static[0]:8.0%}   "
-        if miss:
-            line += f"{miss[0]:14,.0f} {miss[1]:7.1f} {miss[2]:7.1f}  {hit[3] + miss[3]}"
+    for name, row in rows:
+        hit, miss = row["cached"], row["uncached"]
+        cold, today = row.get("cold"), row.get("today")
+        errors = sum(figures[3] for figures in row.values())
+        line = (
+            f"{name:14} {hit[0]:7,.0f} {hit[1]:6.1f} {hit[2]:6.1f} {hit[0] / static[0]:7.0%} | "
+            f"{miss[0]:8,.0f} {miss[1]:6.1f} {miss[2]:6.1f} | "
+        )
+        line += f"{cold[0]:5,.0f} " if cold else f"{'-':>5} "
+        line += f"{today[0]:5,.0f} " if today else f"{'-':>5} "
+        if today:
+            line += f"{miss[0] / today[0]:13.1f}x {cold[0] / today[0]:9.1f}x"
         else:
-            line += f"{'':14} {'':7} {'':7}  {hit[3]}"
-        print(line, flush=True)
+            line += f"{'':14} {'':10}"
+        print(line + f" | {errors}", flush=True)
 
 
 def main():
@@ -156,6 +218,9 @@ def main():
     parser.add_argument("--connections", default="8,64")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pages", default="", help="comma-separated names (default: all)")
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="git revision to compare with ('' for none)"
+    )
     args = parser.parse_args()
     args.connections = [int(c) for c in args.connections.split(",")]
     if not shutil.which("wrk"):

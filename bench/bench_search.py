@@ -112,6 +112,8 @@ def generate(count):
                 title=f"第{n}期",
                 status=Issue.Status.PUBLISHED,
                 published_at=now - timedelta(days=7 * (count // per_issue - n + 1)),
+                issue_date=timezone.localdate(now)
+                - timedelta(days=7 * (count // per_issue - n + 1)),
             )
             for n in range(1, count // per_issue + 1)
         )

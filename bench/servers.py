@@ -79,8 +79,9 @@ def collect_static(env):
 
 
 @contextlib.contextmanager
-def gunicorn(env, workers=2, timeout=30, log=None, extra_args=()):
-    """Serve the site with gunicorn (sync workers); yield (base URL, process)."""
+def gunicorn(env, workers=2, timeout=30, log=None, extra_args=(), code=ROOT):
+    """Serve the site (its code in `code`) with gunicorn (sync workers); yield (base URL,
+    process)."""
     port = free_port()
     args = [
         PYTHON,
@@ -91,11 +92,12 @@ def gunicorn(env, workers=2, timeout=30, log=None, extra_args=()):
         f"--workers={workers}",
         f"--timeout={timeout}",
         "--graceful-timeout=5",
+        f"--chdir={code}",
         *extra_args,
     ]
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        args, env=env, cwd=ROOT, stdout=output, stderr=output, start_new_session=True
+        args, env=env, cwd=code, stdout=output, stderr=output, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     try:

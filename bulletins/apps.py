@@ -16,6 +16,9 @@ class BulletinsConfig(AppConfig):
         cleanup.connect(Item)
         # A migration that rebuilds a table on SQLite drops its triggers: put them back.
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="bulletins-triggers")
+        from .search import ensure_index
+
+        post_migrate.connect(ensure_index, sender=self, dispatch_uid="bulletins-search-index")
 
         from .history import register_models
 

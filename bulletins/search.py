@@ -27,12 +27,12 @@ from datetime import date
 from itertools import accumulate
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from .listing import in_order_of
 from .params import ISSUE_NUMBER_MAX
-from .search_backends import Doc, Scope, index_for
+from .search_backends import TABLE, Doc, Scope, index_for
 from .search_backends import SearchTooBroad as SearchTooBroad  # raised by SearchResults
 
 _WHITESPACE = re.compile(r"\s+")
@@ -241,6 +241,18 @@ def index_new_items(items):
             (item.pk, item.title, item.body, item.position, section.position, section.issue_id)
         )
     _write(rows, fresh=True)
+
+
+def ensure_index(sender=None, using="default", **kwargs):
+    """Put back what a migration dropped of the index (post_migrate receiver): on SQLite, a
+    migration that rebuilds the item table drops the trigger that takes a deleted item's row
+    out of the index, and a new item keyed where that row stayed could not be indexed. Does
+    nothing before migration 0002 made the index."""
+    db = connections[using]
+    if TABLE not in db.introspection.table_names():
+        return
+    with db.cursor() as cursor:
+        index_for(db.vendor).create(cursor)
 
 
 def _slot_column_ready():

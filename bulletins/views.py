@@ -4,24 +4,25 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
-from .caching.fragments import issue_contents
+from .caching.fragments import issue_page, render_items
 from .caching.state import issue_changes
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
-from .images import markup
 from .models import Issue, Item, Section, count_items
 from .search import SearchTooBroad, snippet
 
-# An issue's contents: its sections and their items, two queries (rendered only on a miss of
-# the contents cache, see caching.fragments).
+# An issue's contents: its sections and their items, two queries (only when its page is not
+# kept rendered, see caching.fragments).
+ISSUE_ITEM = "bulletins/_issue_item.html"
 _CONTENTS = Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
 
 
@@ -30,18 +31,28 @@ def _with_changes(issues):
 
 
 def _render_issue(request, issue, *, preview=False):
-    context = {"issue": issue, "preview": preview}
-
-    def render_contents():
+    def render_page():
         prefetch_related_objects([issue], _CONTENTS)
-        return {
-            "html": render_to_string("bulletins/_issue_contents.html", context, request),
-            "image": markup.first_share_image(issue, request),  # for og:image
+        items = (item for section in issue.sections.all() for item in section.items.all())
+        render_items(ISSUE_ITEM, items, cache=not preview, preview=preview)
+        context = {
+            "issue": issue,
+            "preview": preview,
+            "description": issue.editors_note or _headlines(issue),  # for search engines
         }
+        return render_to_string("bulletins/issue_detail.html", context, request)
 
-    contents = issue_contents(request, issue, render_contents, preview=preview)
-    context["contents"] = {**contents, "html": mark_safe(contents["html"])}  # rendered above
-    return render(request, "bulletins/issue_detail.html", context)
+    if preview:
+        return HttpResponse(render_page())  # never cached, not even in parts
+    return HttpResponse(issue_page(request, issue, render_page))
+
+
+def _headlines(issue, count=5):
+    """Describe an issue without an editor's note by its first headlines."""
+    titles = [item.title for section in issue.sections.all() for item in section.items.all()]
+    if not titles:
+        return ""
+    return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles[:count])}
 
 
 @reader_page
@@ -174,3 +185,8 @@ def robots_txt(request):
         "Sitemap: " + request.build_absolute_uri(reverse("sitemap")),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page links: the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

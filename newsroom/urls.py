@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.caching import reader_page
 from bulletins.sitemaps import SITEMAPS
-from bulletins.views import robots_txt
+from bulletins.views import favicon, robots_txt
 from newsroom.throttling import ThrottledAdminLoginForm
 
 admin.site.site_header = _("Newsroom editorial desk")
@@ -35,6 +35,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("bulletins.urls")),
 ]
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -250,3 +251,22 @@ def test_a_change_to_an_issue_renders_its_contents_afresh_whoever_made_it(client
 
     assert "脚本改过的标题" in client.get(issue.get_absolute_url()).content.decode()
     assert "脚本改过的标题" in client.get("/").content.decode()
+
+
+def test_after_an_edit_to_one_item_only_that_item_is_rendered_again(client, issue):
+    fetch(client, issue.get_absolute_url())
+    item = issue.sections.get().items.get(position=2)
+    item.title = "只改了这一条"
+    item.save()
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        html = client.get(issue.get_absolute_url()).content.decode()
+    finally:
+        template_rendered.disconnect(note)
+    assert "只改了这一条" in html
+    assert rendered.count("bulletins/_issue_item.html") == 1

@@ -13,7 +13,7 @@ from bulletins.models import Issue, Item
 from bulletins.search import index_items
 
 from .factories import make_issue
-from .searching import api_ids, containing
+from .searching import API, api_ids, containing
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,20 @@ def test_a_reimport_replaces_the_issues_items_in_the_index(client, legacy_sample
     ids, count = api_ids(client, q=original_title)
     assert count == len(ids) == len(containing(original_title)) >= 1
     assert set(ids) == containing(original_title)
+
+
+def test_a_migration_that_drops_the_index_trigger_gets_it_back(client, settings):
+    settings.NEWSROOM_PAGE_CACHE = False  # every answer searched afresh
+    issue = make_issue(number=1, sections=[("卫星通信", 2)])
+    first, second = issue.sections.get().items.order_by("position")
+    on_table = " ON bulletins_item" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:  # what a table rebuild on SQLite does to it
+        cursor.execute("DROP TRIGGER bulletins_search_item_deleted" + on_table)
+    call_command("migrate", verbosity=0)
+    second.delete()
+    # The deleted item is gone from the count, and a new item can take its place.
+    assert api_ids(client, q="卫星")[0] == [first.id]
+    assert client.get(API, {"q": "卫星"}).json()["count"] == 1
+    replacement = Item.objects.create(section=second.section, position=2, title="卫星", body="新")
+    index_items([replacement])
+    assert api_ids(client, q="卫星")[1] == 2
