@@ -16,7 +16,7 @@ from bulletins.search import index_issue
 
 from .admin_forms import form_data
 from .factories import make_issue
-from .searching import api_ids
+from .searching import api_ids, containing
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,21 @@ def test_published_issues_without_a_date_take_the_day_they_went_live():
     assert published.updated_at == updated_at
     assert Issue.objects.get(pk=draft.pk).issue_date is None
     assert Issue.objects.get(pk=dated.pk).issue_date == date(2024, 1, 1)
+
+
+def test_a_reimport_under_a_newer_date_moves_the_issue_first(client, newest, legacy_sample_path):
+    result = import_legacy_file(legacy_sample_path, issue_date=date(2024, 2, 26))
+    imported = Issue.objects.get(number=result.issue_number)
+    publish(imported)
+    assert client.get("/").context["issue"] == newest
+    again = import_legacy_file(legacy_sample_path, issue_date=date(2024, 3, 11), replace=True)
+    assert again.ok and again.status == "replaced", again.error
+    publish(imported)
+    assert client.get("/").context["issue"] == imported
+    # Its items are keyed under the new date: a date filter finds them by it.
+    later = api_ids(client, q="台积电", date_from="2024-03-05")[0]
+    in_imported = Item.objects.filter(section__issue=imported, pk__in=containing("台积电"))
+    assert later and set(later) == set(in_imported.values_list("pk", flat=True))
+    assert api_ids(client, q="台积电", date_to="2024-03-10")[0] == [
+        newest.sections.get().items.get().id
+    ]
