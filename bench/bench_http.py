@@ -60,7 +60,16 @@ def wrk(url, connections, duration):
     """Load `url` with wrk; return (requests/s, p50 ms, p99 ms, non-2xx/3xx + socket errors)."""
     threads = min(2, connections)
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,

@@ -35,7 +35,17 @@ from servers import gunicorn, postgres_cluster  # noqa: E402
 def start_wrk(base, paths, connections, duration, tmp):
     script = Path(tmp) / "mix.lua"
     script.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), base]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        base,
+    ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 

@@ -94,7 +94,17 @@ def site_paths(env):
 def run_wrk(base, paths, connections, duration, tmp):
     script = Path(tmp) / "mix.lua"
     script.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), base]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        base,
+    ]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 

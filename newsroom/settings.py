@@ -13,6 +13,8 @@ Environment variables (the README's configuration table says more):
     SQLITE_BUSY_TIMEOUT    seconds a SQLite writer waits for another (default: 20).
     MEDIA_ROOT             where uploaded images are stored (default: var/media).
     STATIC_ROOT            where collectstatic puts the static files (default: var/static).
+    MEDIA_STORAGE, MEDIA_STORAGE_OPTIONS
+                           the storage of pictures (default: files under MEDIA_ROOT).
     REDIS_URL              e.g. redis://127.0.0.1:6379/0: the cache every app server shares
                            (default: each process's own memory).
     NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
@@ -23,6 +25,7 @@ Environment variables (the README's configuration table says more):
                            the code, templates and translations).
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -170,8 +173,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Media (pictures) go through STORAGES["default"] only: MEDIA_ROOT on disk by default (a volume
+# every app server mounts), or an object store, e.g. MEDIA_STORAGE=storages.backends.s3.S3Storage
+# with MEDIA_STORAGE_OPTIONS='{"bucket_name": "newsroom-media"}' (pip install django-storages).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}") or "{}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
