@@ -240,6 +240,22 @@ class PositionedFormSet(NestedInlineFormSet):
             kwargs["section_id"] = self.instance.pk
         return kwargs
 
+    def get_queryset(self):
+        # The rows of this parent only, as Django's inline formsets have it. nested-admin looks
+        # rows up by the ids posted, wherever they belong (its script moves rows between
+        # parents by their ids); a forged id of another issue's item would then be edited and
+        # pulled into this issue. Items change section here through `move_to`, checked.
+        return BaseModelFormSet.get_queryset(self)
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            # A row of the screen that is not a row of this parent (deleted since, or forged).
+            if form.instance.pk is None and not self._should_delete_form(form):
+                form.add_error(
+                    None, _("This row no longer exists here: reload the page to see the issue.")
+                )
+
     def validate_unique(self):
         # Two rows may ask for one position: the plan (ordering.plan_order) settles it.
         pass

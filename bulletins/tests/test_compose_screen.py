@@ -186,3 +186,31 @@ def test_a_chief_editors_untouched_save_of_a_published_issue_writes_nothing(chie
         assert chief_editor.post(change_url(issue), data).status_code == 302
 
     assert writes(queries) == []
+
+
+def test_a_forged_row_id_of_another_issues_item_is_refused(editor):
+    issue = make_issue(number=41, sections=[("安全行业一周要闻", 1)])
+    other = make_issue(number=42, sections=[("半导体行业一周要闻", 1)])
+    stranger = Item.objects.get(section__issue=other)
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-0-id"] = str(stranger.pk)
+    data["sections-0-items-0-title"] = "被篡改的标题"
+
+    response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 200
+    stranger.refresh_from_db()
+    assert stranger.title == "半导体行业一周要闻 第 1 条新闻"
+    assert stranger.section.issue == other
+
+
+def test_a_forged_section_to_move_to_from_another_issue_is_refused(editor):
+    issue = make_issue(number=43, sections=[("安全行业一周要闻", 1), ("物联网", 1)])
+    other = make_issue(number=44, sections=[("半导体行业一周要闻", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-0-move_to"] = str(other.sections.get().pk)
+
+    response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 200
+    assert other.sections.get().items.count() == 1

@@ -228,3 +228,15 @@ def test_an_editors_revert_keeps_the_current_publication(staff_editor, issue):
     staff_editor.post(url)
 
     assert Issue.objects.get(pk=issue.pk).is_public
+
+
+def test_another_issues_version_cannot_be_compared_or_restored_here(editor, issue):
+    other = make_issue(number=22)
+    record_revision(other, summary="新建")
+    foreign = revisions_of(other)[0]
+    mine = revisions_of(issue)[0]
+
+    revert = reverse("admin:bulletins_issue_revert", args=[issue.pk, foreign.pk])
+    assert editor.post(revert).status_code == 404
+    compare = reverse("admin:bulletins_issue_compare", args=[issue.pk])
+    assert editor.get(compare, {"old": foreign.pk, "new": mine.pk}).status_code == 404
