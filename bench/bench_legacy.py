@@ -194,14 +194,62 @@ def check_index(items):
     print(f"search index after the import: {rows:,} rows for {items:,} items, {verdict}")
 
 
+def big_issue(rng, limit):
+    """An issue of nearly `limit` bytes within the item limit: ten sections of long items."""
+    per_item = limit // 900
+    sections = []
+    for number in range(1, 11):
+        items = []
+        for index in range(90):
+            body = ""
+            while len(body.encode()) < per_item - 400:
+                body += sentence(rng)
+            items.append((f"第{number}栏第{index + 1}条：" + "".join(rng.sample(WORDS, 4)), body))
+        sections.append((number, f"第{number}类行业一周要闻", [t for t, _ in items], items))
+    # Cut at the limit, on a character's boundary.
+    return render(sections, width=20).encode()[:limit].decode("utf-8", "ignore").encode()
+
+
+def bench_desk():
+    """What the import desk's requests cost at their limits: the preview of a batch of 25 MB
+    (five 5 MB files), and the import of one 5 MB file of 900 long items."""
+    from bulletins.legacy import desk
+    from bulletins.legacy.batch import Upload
+    from bulletins.legacy.spool import Batch
+
+    rng = random.Random(5)
+    limit = 5 * 1024 * 1024
+    uploads = [Upload(f"big-{index}.txt", data=big_issue(rng, limit)) for index in range(5)]
+    folder = TMP / "desk"
+    folder.mkdir()
+    batch = Batch(folder)
+    seconds, rows = _timed(desk.preview, batch, uploads)
+    size = sum(len(upload.data) for upload in uploads) / 1_048_576
+    items = sum(row.get("items", 0) for row in rows)
+    refused = [row["error"] for row in rows if row["error"]]
+    print(
+        f"desk preview of {len(uploads)} files of 5 MB ({size:.0f} MB): {seconds:.1f} s, "
+        f"{items:,} items, {len(refused)} refused  (a worker has 30 s)"
+    )
+    row = next(row for row in rows if not row["error"])
+    seconds, (results, left) = _timed(desk.confirm, batch, [(row, 900_000, None)])
+    print(
+        f"desk import of one 5 MB file ({row['items']:,} items): {seconds:.1f} s, "
+        f"{results[0]['status']}  (a request stops importing after 15 s, then offers to go on)"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--skip-parse", action="store_true")
+    parser.add_argument("--skip-desk", action="store_true")
     args = parser.parse_args()
     if not args.skip_parse:
         bench_parse()
     bench_import(args.files)
+    if not args.skip_desk:
+        bench_desk()
 
 
 if __name__ == "__main__":

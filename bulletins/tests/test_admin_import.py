@@ -2,6 +2,7 @@
 
 import os
 import time
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,6 +13,7 @@ from bulletins.legacy import spool
 from bulletins.models import Issue, Item
 
 from .desk import UPLOAD_URL, batch_url, confirm, rows, text_of, upload
+from .legacy_render import render
 from .test_legacy_import_many import small_issue
 
 pytestmark = pytest.mark.django_db
@@ -178,12 +180,13 @@ def test_the_default_limit_is_five_megabytes_a_file(editor, settings):
     assert rows(preview)["q.txt"]["error"] is None
 
 
-def test_the_batch_is_kept_in_files_of_the_session_not_in_the_session_row(
-    editor, legacy_sample_text, _spool
-):
-    text = "\n".join([legacy_sample_text] * 80)  # 1.75 MB
+def test_the_batch_is_kept_in_files_of_the_session_not_in_the_session_row(editor, _spool):
+    body = "据悉，" + "这是一段较长的正文，用来把文件撑大到一点七五兆字节。" * 220
+    titles = [f"第{n}条长篇新闻" for n in range(1, 101)]
+    text = render([(1, "安全行业一周要闻", titles, [(t, body) for t in titles])], width=30)
+    assert len(text.encode()) > 1.75 * 1024 * 1024
     preview = upload(editor, ("big.txt", text.encode()))
-    assert rows(preview)["big.txt"]["items"] == 29 * 80
+    assert rows(preview)["big.txt"]["items"] == 100
     [session] = Session.objects.all()
     assert len(session.session_data) < 1000
     assert "manifest.json" in kept_files(_spool)
@@ -214,7 +217,8 @@ def test_a_batch_older_than_a_day_is_gone(editor, _spool):
     old = time.time() - spool.MAX_AGE - 60
     os.utime(folder, (old, old))
     assert editor.get(batch_url(preview)).status_code == 302
-    spool.sweep()
+    assert folder.exists()
+    editor.get(UPLOAD_URL)  # opening the desk sweeps what is older than a day
     assert not folder.exists()
 
 
@@ -249,3 +253,22 @@ def test_staff_without_the_right_to_add_issues_are_refused(client):
     user = User.objects.create_user("intern", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(UPLOAD_URL).status_code == 403
+
+
+def test_an_old_issue_imported_and_published_does_not_take_the_front_page(
+    editor, client, legacy_sample_bytes
+):
+    from bulletins import editorial
+
+    from .factories import make_issue
+
+    make_issue(number=3, title="本周的一期", issue_date=date(2024, 6, 3))
+    assert "本周的一期" in client.get("/").content.decode()
+    preview = upload(editor, ("第120期.txt", legacy_sample_bytes))
+    assert rows(preview)["第120期.txt"]["date"] == "2024-02-22"  # its own date, suggested
+    confirm(editor, preview, {"第120期.txt": (120, "2024-02-22")})
+    old = Issue.objects.get(number=120)
+    editorial.publish(old)
+    assert old.is_public
+    front = client.get("/").content.decode()
+    assert "本周的一期" in front and "Intel 代工正式成立" not in front
