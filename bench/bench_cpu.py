@@ -1,0 +1,158 @@
+"""CPU time per request, in-process: what each page costs the app, whatever else the machine does.
+
+    python bench/bench_cpu.py [--requests 300] [--baseline e3900c8]
+
+bench_http.py measures through gunicorn and wrk, which share the machine's cores with
+everything else running; this measures the same requests as CPU seconds of the process that
+serves them (`time.process_time`), calling the WSGI application directly (middleware, views,
+templates, SQLite queries included; no HTTP server). On a shared machine it moves far less
+than requests/s do. One subprocess per variant, on one SQLite site (the legacy sample
+published): cached, uncached (NEWSROOM_PAGE_CACHE=off), cold (and NEWSROOM_FRAGMENT_CACHE=off)
+and today's code (`--baseline`). Prints milliseconds of CPU per request and the ratios of the
+goals. Asserts nothing.
+"""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+PAGES = {
+    "static file": "/static/css/site.css",
+    "issue": None,  # filled in from the site
+    "home": "/",
+    "item": None,
+    "archive": "/issues/",
+    "section": None,
+    "issues feed": "/feeds/issues.rss",
+    "api issue": None,
+    "search": "/search/?q=" + urllib.parse.quote("芯片"),
+}
+
+
+def measure(urls, requests):
+    """In the worker: CPU ms per request of each URL through the WSGI application."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+
+    def call(url):
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            # WSGI carries the path's bytes as latin-1 characters.
+            "PATH_INFO": urllib.parse.unquote(
+                urllib.parse.quote(path, safe="/%"), encoding="latin-1"
+            ),
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+        }
+        status = []
+        body = application(environ, lambda s, headers, exc_info=None: status.append(s))
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        return status[0]
+
+    figures = {}
+    for name, url in urls.items():
+        for _ in range(5):
+            status = call(url)  # warm up: templates, connection, caches
+        if not status.startswith("200"):
+            raise SystemExit(f"{url}: {status}")
+        start = time.process_time()
+        for _ in range(requests):
+            call(url)
+        figures[name] = (time.process_time() - start) / requests * 1000
+    print(json.dumps(figures))
+
+
+def run_variant(code, env, urls, requests):
+    command = [sys.executable, __file__, "--worker", json.dumps(urls), "--requests", str(requests)]
+    done = subprocess.run(
+        command, env={**env, "PYTHONPATH": str(code)}, cwd=code, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"the measurement in {code} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--baseline", default="e3900c8")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        sys.path.insert(0, os.getcwd())
+        measure(json.loads(args.worker), args.requests)
+        return
+
+    from bench_http import export_baseline, page_urls, populate
+    from servers import PYTHON, ROOT, manage, site_env
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-cpu-") as tmp:
+        tmp = Path(tmp)
+        env = site_env(f"sqlite:///{tmp / 'site.sqlite3'}", STATIC_ROOT=tmp / "static")
+        env["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+        populate(env)
+        printed = manage(env, "shell", "-c", page_urls(), capture=True).stdout
+        number, item_url, slug = printed.strip().splitlines()[-1].split()
+        urls = {
+            **PAGES,
+            "issue": f"/issues/{number}/",
+            "item": item_url,
+            "section": f"/sections/{slug}/",
+            "api issue": f"/api/issues/{number}/",
+        }
+        variants = {
+            "cached": (ROOT, env),
+            "uncached": (ROOT, {**env, "NEWSROOM_PAGE_CACHE": "off"}),
+            "cold": (
+                ROOT,
+                {**env, "NEWSROOM_PAGE_CACHE": "off", "NEWSROOM_FRAGMENT_CACHE": "off"},
+            ),
+        }
+        if args.baseline:
+            code = export_baseline(args.baseline, tmp)
+            subprocess.run(
+                [PYTHON, str(code / "manage.py"), "collectstatic", "--noinput", "-v0"],
+                env={**env, "PYTHONPATH": str(code)},
+                cwd=code,
+                check=True,
+            )
+            variants["today"] = (code, env)
+        results = {
+            name: run_variant(code, e, urls, args.requests) for name, (code, e) in variants.items()
+        }
+
+    print(f"CPU ms per request, in-process, SQLite, {args.requests} requests each")
+    names = list(variants)
+    print(f"{'page':12} " + " ".join(f"{n:>9}" for n in names) + "  cached/static  today/uncached")
+    static = results["cached"]["static file"]
+    for page in urls:
+        row = [results[n][page] for n in names]
+        line = f"{page:12} " + " ".join(f"{v:9.3f}" for v in row)
+        if page != "static file":
+            line += f"  {static / results['cached'][page]:12.0%}"
+            if "today" in results:
+                line += f"  {results['today'][page] / results['uncached'][page]:13.1f}x"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
