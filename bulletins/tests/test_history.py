@@ -240,3 +240,25 @@ def test_another_issues_version_cannot_be_compared_or_restored_here(editor, issu
     assert editor.post(revert).status_code == 404
     compare = reverse("admin:bulletins_issue_compare", args=[issue.pk])
     assert editor.get(compare, {"old": foreign.pk, "new": mine.pk}).status_code == 404
+
+
+def test_a_revert_undoes_a_reordering_of_three_items(editor, issue):
+    first = revisions_of(issue)[0]
+    section = issue.sections.order_by("position").first()
+    before = list(section.items.order_by("position").values_list("title", flat=True))
+    data = form_data(editor.get(change_url(issue)))
+    for row, position in enumerate(["2", "3", "1"]):  # a rotation: the last item first
+        data[f"sections-0-items-{row}-position"] = position
+    edit(editor, issue, **data)
+    rotated = list(section.items.order_by("position").values_list("title", flat=True))
+    assert rotated == [before[2], before[0], before[1]]
+
+    response = editor.post(reverse("admin:bulletins_issue_revert", args=[issue.pk, first.pk]))
+
+    assert response.status_code == 302
+    assert list(section.items.order_by("position").values_list("title", flat=True)) == before
+    assert list(section.items.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
