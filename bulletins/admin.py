@@ -250,7 +250,7 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             reordered = prepare_rows(issue, plan)
             super().save_related(request, form, formsets, change)
             if reordered:
-                apply_order(plan)
+                apply_order(issue, plan)
             rows_changed = reordered or any(
                 formset.new_objects or formset.changed_objects or formset.deleted_objects
                 for formset in formsets
