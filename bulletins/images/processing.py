@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from . import rules
 
@@ -39,6 +39,7 @@ MAX_ANIMATION_PIXELS = rules.MAX_PIXELS
 # Pillow's image info that is about how a picture is shown, not about where or with what it
 # was taken: everything else (exif, xmp, comment, dpi, text chunks…) is dropped.
 _KEPT_INFO = ("transparency", "duration", "loop", "background")
+_SRGB = ImageCms.createProfile("sRGB")
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
 
 
@@ -186,6 +187,28 @@ def _webp(data):
     return {"quality": 90}
 
 
+# Modes whose colour profile still describes the picture once it is in RGB or RGBA.
+_RGB_MODES = ("RGB", "RGBA", "RGBX", "RGBa", "P", "PA")
+
+
+def _screen_profile(image, icc_profile):
+    """The colour profile renditions may carry: the picture's own if it is an RGB profile
+    (kept as it is), none for CMYK or grey pictures, whose profile cannot describe RGB."""
+    return icc_profile if icc_profile and image.mode in _RGB_MODES else None
+
+
+def _to_rgb_through_profile(image, icc_profile):
+    """A CMYK picture in RGB, through its own profile when it has one (colours as printed),
+    else Pillow's plain conversion."""
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    return image.convert("RGB")
+
+
 def _for_screen(image):
     """The picture's first frame in RGB, or RGBA where it has transparency."""
     has_alpha = image.mode in ("RGBA", "LA", "La", "RGBa", "PA") or ("transparency" in image.info)
@@ -201,9 +224,12 @@ def make_renditions(upright, icc_profile=None):
     The largest rendition is resized from the picture; the smaller ones from that rendition,
     which is several times faster and looks the same at their sizes.
     """
+    profile = _screen_profile(upright, icc_profile)
+    if upright.mode == "CMYK":
+        upright = _to_rgb_through_profile(upright, icc_profile)
     base = _for_screen(upright)
     width, height = base.size
-    extra = {"icc_profile": icc_profile} if icc_profile else {}
+    extra = {"icc_profile": profile} if profile else {}
     widths = rendition_widths(width)
 
     def size(new_width):

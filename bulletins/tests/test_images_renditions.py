@@ -90,3 +90,17 @@ def test_a_picture_stored_before_renditions_is_shown_as_it_was():
     item.refresh_from_db()
     html = markup.picture(item)
     assert html == (f'<img src="/media/{name}" alt="旧图" loading="lazy" decoding="async">')
+
+
+def test_a_cmyk_jpeg_is_shown_in_rgb_without_its_print_profile():
+    # A CMYK profile on an RGB WebP would make browsers show wrong colours: it is not copied.
+    cmyk = Image.new("CMYK", (120, 80), (0, 255, 255, 0))  # red ink
+    item = item_with(pictures.encode(cmyk, "JPEG", icc_profile=pictures.SRGB), "print.jpg")
+    for name in [e["name"] for e in item.image_renditions["webp"]] + [
+        item.image_renditions["share"]["name"]
+    ]:
+        image = stored_image(name)
+        assert image.mode == "RGB"
+        assert "icc_profile" not in image.info
+        red, green, blue = image.getpixel((60, 40))
+        assert red > 200 and green < 60 and blue < 60
