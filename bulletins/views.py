@@ -94,26 +94,32 @@ def issue_archive(request):
 
 @reader_page
 def item_detail(request, number, section_position, item_position):
-    issue = get_object_or_404(Issue.objects.published(), number=number)
-    items = list(
-        Item.objects.filter(section__issue=issue)
-        .select_related("section")
-        .order_by("section__position", "position")
-    )
-    for item in items:
-        item.section.issue = issue
-    positions = [(item.section.position, item.position) for item in items]
-    if (section_position, item_position) not in positions:
-        raise Http404("No such item in this issue.")
-    index = positions.index((section_position, item_position))
-    item = items[index]
-    context = {
-        "issue": issue,
-        "item": item,
-        "previous": items[index - 1] if index > 0 else None,
-        "next": items[index + 1] if index + 1 < len(items) else None,
-    }
-    return render(request, "bulletins/item_detail.html", context)
+    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
+
+    def render_page():
+        items = list(
+            Item.objects.filter(section__issue=issue)
+            .select_related("section")
+            .order_by("section__position", "position")
+        )
+        for item in items:
+            item.section.issue = issue
+        positions = [(item.section.position, item.position) for item in items]
+        if (section_position, item_position) not in positions:
+            raise Http404("No such item in this issue.")
+        index = positions.index((section_position, item_position))
+        item = items[index]
+        context = {
+            "issue": issue,
+            "item": item,
+            "previous": items[index - 1] if index > 0 else None,
+            "next": items[index + 1] if index + 1 < len(items) else None,
+        }
+        return render_to_string("bulletins/item_detail.html", context, request)
+
+    # The page shows its issue only (the item, its neighbours): kept under the issue's count.
+    part = ("item", section_position, item_position)
+    return HttpResponse(issue_page(request, issue, render_page, part=part))
 
 
 def _page(request, queryset, size):

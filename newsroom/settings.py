@@ -176,6 +176,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Media (pictures) go through STORAGES["default"] only: MEDIA_ROOT on disk by default (a volume
 # every app server mounts), or an object store, e.g. MEDIA_STORAGE=storages.backends.s3.S3Storage
 # with MEDIA_STORAGE_OPTIONS='{"bucket_name": "newsroom-media"}' (pip install django-storages).
+# Django serves /media/ itself only in development, or with NEWSROOM_SERVE_MEDIA=1 for checks
+# on one machine; in production the web server in front does (see the README).
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", False)
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
 MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}") or "{}")
 STORAGES = {

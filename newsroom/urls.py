@@ -2,8 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from bulletins.caching import reader_page
 from bulletins.sitemaps import SITEMAPS
@@ -41,3 +42,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.NEWSROOM_SERVE_MEDIA:
+    # Checks and benchmarks on one machine, with no web server in front to serve /media/.
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -4,10 +4,10 @@ rendered item under its own content.
 Any change to published content changes the public state, so every cached page is rendered
 again on its next request. For an issue page that usually means an unchanged issue (another
 one was edited), and an issue page shows nothing but its issue: its rows, the release's
-templates, the language and the host. So the whole page is also kept under a key made of the
-issue's own count of changes, which the database keeps (migration 0015), and of those: the
-page then costs the public state, the issue's row and one cache read. A changed issue gets a
-new key, so it is never stale.
+templates, the language and the host. So the whole page, and each item's page (the item and
+its neighbours), is also kept under a key made of those and of the issue's own count of
+changes, which the database keeps (migration 0015): such a page then costs the public state,
+the issue's row and one cache read. A changed issue gets a new key, so it is never stale.
 
 When an issue did change, mostly one item of it did: each item's HTML is kept under a key made
 of everything it is rendered from (the item's columns, its place in the issue, the template,
@@ -41,14 +41,16 @@ def _rendered_with():
     return (release(), get_language(), storage)
 
 
-def issue_page(request, issue, render):
-    """Return `render()`, the HTML of a reader's page of `issue` that shows nothing else, from
-    the cache unless the issue changed since it was kept. `issue` carries `public_changes`
-    (`Issue.objects.annotate(public_changes=issue_changes())`)."""
+def issue_page(request, issue, render, part="issue"):
+    """Return `render()`, the HTML of a reader's page of `issue` that shows nothing else (the
+    issue, or `part` of it: an item's page), from the cache unless the issue changed since it
+    was kept. `issue` carries `public_changes` (`Issue.objects.annotate(public_changes=
+    issue_changes())`)."""
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return render()
     seen_as = (request.scheme, request.get_host(), state_of(request).epoch)
-    key = "issue-page:" + _digest(_rendered_with(), seen_as, issue.pk, issue.public_changes or 0)
+    changes = issue.public_changes or 0
+    key = "issue-page:" + _digest(_rendered_with(), seen_as, issue.pk, changes, part)
     store = _store()
     html = store.get(key)
     if html is None:

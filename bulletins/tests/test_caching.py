@@ -233,12 +233,14 @@ def test_a_migration_that_rebuilds_a_table_does_not_stop_the_counting(issue):
     assert public_state().version != before
 
 
-def test_a_change_to_another_issue_leaves_this_issues_contents_rendered(client, issue):
+@pytest.mark.parametrize("page", ["issue", "item"])
+def test_a_change_to_another_issue_leaves_this_issues_pages_rendered(client, issue, page):
     other = make_issue(number=8, published_at=ON_THE_MINUTE, sections=[("半导体", 2)])
-    fetch(client, issue.get_absolute_url())
+    url = {"issue": issue.get_absolute_url(), "item": f"/issues/{issue.number}/1-2/"}[page]
+    fetch(client, url)
 
     Item.objects.filter(section__issue=other).update(title="另一期改过")  # a page cache miss
-    again, queries = fetch(client, issue.get_absolute_url())
+    again, queries = fetch(client, url)
 
     assert again["X-Page-Cache"] == "miss"
     assert queries == 2  # the public state; the issue with its count of changes: no items

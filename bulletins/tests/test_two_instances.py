@@ -10,6 +10,7 @@ import http.cookiejar
 import os
 import re
 import shutil
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -83,8 +84,20 @@ class Browser:
 
     def post(self, url, data):
         body = urllib.parse.urlencode(data).encode()
-        with self._open(url, body) as response:
-            return response.status, response.read().decode(), response.url
+        try:
+            with self._open(url, body) as response:
+                return response.status, response.read().decode(), response.url
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), url
+
+    def log_in(self, base, password):
+        _, _, page, _ = self.get(base + "/admin/login/")
+        form = {
+            "username": "chief",
+            "password": password,
+            "csrfmiddlewaretoken": form_fields(page)["csrfmiddlewaretoken"],
+        }
+        return self.post(base + "/admin/login/?next=/admin/", form)
 
 
 def form_fields(html):
@@ -126,10 +139,7 @@ def test_a_page_one_server_cached_is_refreshed_by_an_edit_made_through_the_other
     assert (title, headers["X-Page-Cache"]) == ("两台服务器", "hit")  # the page `a` rendered
 
     # The editor logs in on one server...
-    _, _, login_page, _ = editor.get(a + "/admin/login/")
-    token = form_fields(login_page)["csrfmiddlewaretoken"]
-    form = {"username": "chief", "password": "two-servers-pw", "csrfmiddlewaretoken": token}
-    _, _, landed_on = editor.post(a + "/admin/login/?next=/admin/", form)
+    _, _, landed_on = editor.log_in(a, "two-servers-pw")
     assert landed_on.endswith("/admin/")
 
     # ...is logged in on the other, and saves the issue there.
@@ -144,3 +154,16 @@ def test_a_page_one_server_cached_is_refreshed_by_an_edit_made_through_the_other
     assert (title, headers["X-Page-Cache"]) == ("两台服务器，改过的标题", "miss")
     title, headers = title_on(reader, b)
     assert (title, headers["X-Page-Cache"]) == ("两台服务器，改过的标题", "hit")
+
+
+def test_failed_logins_on_either_server_count_together(two_servers):
+    # Last in this module: it locks the account (and the loopback address) out.
+    a, b, _ = two_servers
+    for attempt in range(9):  # the limit is 10: 4 failures on one server, 5 on the other
+        status, page, _ = Browser().log_in(a if attempt % 2 else b, "wrong password")
+        assert status == 200 and "errornote" in page, attempt
+
+    tenth, _, _ = Browser().log_in(a, "wrong password")
+    right_password, _, _ = Browser().log_in(b, "two-servers-pw")  # too late, on the other
+
+    assert (tenth, right_password) == (429, 429)
