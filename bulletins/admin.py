@@ -3,6 +3,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -128,6 +129,28 @@ class IssueActionForm(ActionForm):
     )
 
 
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def issue_state(issue, can_publish):
+    """One line over the compose screen: whether readers see the issue, and who decides."""
+    if issue.is_public:
+        line = _("Published: readers see each change you save at once.")
+    elif issue.is_scheduled:
+        line = _("Scheduled: goes live at %(time)s; until then readers do not see it.") % {
+            "time": _local_time(issue.published_at)
+        }
+    else:
+        line = _("Draft: readers do not see this issue.")
+    if not can_publish:
+        line = f"{line} {_('Publishing, scheduling and withdrawing are for chief editors.')}"
+    return {
+        "kind": "public" if issue.is_public else "scheduled" if issue.is_scheduled else "draft",
+        "line": line,
+    }
+
+
 @admin.register(Issue)
 class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelAdmin):
     form = IssueForm
@@ -146,7 +169,7 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     list_filter = ["status", YearListFilter]
     search_fields = ["=number", "title", "sections__items__title"]
     date_hierarchy = "issue_date"
-    actions = ["publish", "unpublish", "schedule", "start_next"]
+    actions = ["delete_selected", "publish", "unpublish", "schedule", "start_next"]
     fieldsets = [
         (None, {"fields": [("number", "issue_date"), "title", "editors_note"]}),
         (_("Publication"), {"fields": [("status", "published_at")]}),
@@ -167,6 +190,22 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             "number": Issue.objects.next_number(),
             **super().get_changeform_initial_data(request),
         }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and formfield is not None:
+            # The date and time inputs have no <label> of their own: name them.
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = _("Publication date")
+            time_input.attrs["aria-label"] = _("Publication time (hour:minute)")
+        return formfield
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": editorial.can_publish(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["created_at", "updated_at"]
@@ -232,6 +271,7 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
         context["errors"] = None  # the summary above takes the place of Django's error note
         context["conflict"] = conflict_context(context["adminform"].form, obj)
         context["can_publish"] = editorial.can_publish(request.user)
+        context["issue_state"] = issue_state(obj, context["can_publish"]) if obj else None
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -261,7 +301,8 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             if rows_changed and change and not form.has_changed():
                 issue.save(update_fields=["updated_at"])  # what readers see has changed
             index_issue(issue)
-            record_revision(issue, request.user, save_summary(form, formsets, change, reordered))
+            moved = reordered and plan.reorders_rows()
+            record_revision(issue, request.user, save_summary(form, formsets, change, moved))
 
     def log_change(self, request, obj, message):
         if getattr(request, "_newsroom_nothing_changed", False):
@@ -276,25 +317,62 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     # Editorial actions: each calls bulletins.editorial, which records a revision.
 
     def _act(self, request, queryset, act, done_message, **kwargs):
-        done = 0
+        done = []
         for issue in queryset.order_by("number"):
             try:
-                act(issue, user=request.user, **kwargs)
+                done.append(act(issue, user=request.user, **kwargs))
             except editorial.EditorialError as error:
                 self.message_user(request, str(error), messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+        if done and done_message:
+            count = len(done)
+            self.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
+        return done
+
+    @admin.action(
+        description=admin_actions.delete_selected.short_description, permissions=["delete"]
+    )
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, refused up front with a plain reason when an editor's
+        selection holds a published (or scheduled) issue, which only chief editors delete."""
+        if not editorial.can_publish(request.user):
+            published = queryset.filter(status=Issue.Status.PUBLISHED).order_by("number")
+            numbers = [str(number) for number in published.values_list("number", flat=True)]
+            if numbers:
+                self.message_user(
+                    request,
+                    _(
+                        "No. %(numbers)s: published issues may be deleted only by a chief "
+                        "editor. Nothing was deleted."
+                    )
+                    % {"numbers": _(", ").join(numbers)},
+                    messages.ERROR,
+                )
+                return None
+        return admin_actions.delete_selected(self, request, queryset)
 
     @admin.action(description=_("Publish the selected issues"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._act(
-            request,
-            queryset,
-            editorial.publish,
-            lambda n: ngettext("%(count)d issue published.", "%(count)d issues published.", n),
-        )
+        done = self._act(request, queryset, editorial.publish, None)
+        public = [issue for issue in done if not issue.is_scheduled]
+        if public:
+            self.message_user(
+                request,
+                ngettext("%(count)d issue published.", "%(count)d issues published.", len(public))
+                % {"count": len(public)},
+                messages.SUCCESS,
+            )
+        for issue in done:
+            if issue.is_scheduled:  # published at the time it already had: not public yet
+                self.message_user(
+                    request,
+                    _(
+                        "No. %(number)d already has a publication time: it goes live at "
+                        "%(time)s. To publish it now, set its publication time to now on its "
+                        "page."
+                    )
+                    % {"number": issue.number, "time": _local_time(issue.published_at)},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("Unpublish the selected issues"), permissions=["publish"])
     def unpublish(self, request, queryset):

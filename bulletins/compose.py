@@ -104,11 +104,18 @@ def error_summary(context):
     return entries
 
 
+# Fields that only place a row: changing them is said once, as "changed the order".
+ORDER_FIELDS = {"position", "move_to"}
+
+
 def _count(formsets, model, kind):
     total = 0
     for formset in formsets:
         if formset.model is model:
-            total += len(getattr(formset, kind, []) or [])
+            rows = getattr(formset, kind, []) or []
+            if kind == "changed_objects":
+                rows = [row for row, fields in rows if set(fields) - ORDER_FIELDS]
+            total += len(rows)
     return total
 
 

@@ -52,6 +52,23 @@ class OrderPlan:
                     return True
         return False
 
+    def reorders_rows(self):
+        """Whether rows that were already there changed places (not only added or deleted)."""
+        if _out_of_order(self.sections):
+            return True
+        for forms in self.items.values():
+            if _out_of_order(forms):
+                return True
+            if any(getattr(form, "moved_to", None) is not None for form in forms):
+                return True
+        return False
+
+
+def _out_of_order(forms):
+    stored = [form.initial.get("position") for form in forms if form.instance.pk]
+    stored = [position for position in stored if position is not None]
+    return stored != sorted(stored)
+
 
 def _changes_place(form, position, section_form):
     if form.instance.pk is None:
