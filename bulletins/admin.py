@@ -35,6 +35,12 @@ from .forms import (
     SectionFormSet,
 )
 from .history import record_revision
+from .history.merge import (
+    ISSUE_FIELDS,
+    keep_their_untouched_fields,
+    keep_their_untouched_rows,
+    opened_snapshot,
+)
 from .models import Issue, Item, Section
 from .ordering import apply_order, prepare_rows
 from .params import YEAR_MAX, whole_number
@@ -148,6 +154,7 @@ def issue_state(issue, can_publish):
     return {
         "kind": "public" if issue.is_public else "scheduled" if issue.is_scheduled else "draft",
         "line": line,
+        "warning": editorial.empty_sections_warning(issue, once_begun=True),
     }
 
 
@@ -277,6 +284,11 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
         )
 
     def save_model(self, request, obj, form, change):
+        if change and form.saving_over:  # the editor confirmed saving over a newer version
+            opened = opened_snapshot(obj, form.saving_over)
+            if opened is not None:
+                keep_their_untouched_fields(form, opened.issue, ISSUE_FIELDS)
+                request._newsroom_opened = opened
         if not change or form.has_changed():
             super().save_model(request, obj, form, change)
 
@@ -286,6 +298,9 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     def save_related(self, request, form, formsets, change):
         issue = form.instance
         plan = next(formset.plan for formset in formsets if hasattr(formset, "plan"))
+        opened = getattr(request, "_newsroom_opened", None)
+        if opened is not None:
+            keep_their_untouched_rows(formsets, opened)
         with transaction.atomic():
             reordered = prepare_rows(issue, plan)
             super().save_related(request, form, formsets, change)
@@ -326,6 +341,15 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
         if done and done_message:
             count = len(done)
             self.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
+        if act in (editorial.publish, editorial.schedule):
+            for issue in done:
+                warning = editorial.empty_sections_warning(issue)
+                if warning:
+                    self.message_user(
+                        request,
+                        _("No. %(number)d: ") % {"number": issue.number} + warning,
+                        messages.WARNING,
+                    )
         return done
 
     @admin.action(
@@ -428,4 +452,25 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             % {"number": issue.number, "source": sources[0].number},
             messages.SUCCESS,
         )
+        same_date = (
+            Issue.objects.filter(issue_date=issue.issue_date)
+            .exclude(pk=issue.pk)
+            .order_by("number")
+            .values_list("number", flat=True)
+            if issue.issue_date
+            else []
+        )
+        if same_date:  # started twice, or from an older issue than the latest
+            self.message_user(
+                request,
+                _(
+                    "No. %(numbers)s already covers %(date)s: check the new issue's date, or "
+                    "delete it if it was started twice."
+                )
+                % {
+                    "numbers": _(", ").join(str(number) for number in same_date),
+                    "date": issue.issue_date.isoformat(),
+                },
+                messages.WARNING,
+            )
         return redirect(reverse("admin:bulletins_issue_change", args=[issue.pk]))

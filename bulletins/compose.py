@@ -77,9 +77,14 @@ def error_summary(context):
         return []
     entries = []
     issue_form = adminform.form
+    conflict = [
+        error.message
+        for error in issue_form.non_field_errors().as_data()
+        if error.code == "conflict"
+    ]
     for entry in _entries(issue_form, _("Issue")):
-        if getattr(issue_form, "conflict", None) and not entry["field"]:
-            entry["target"] = "conflict"
+        if entry["message"] in conflict:
+            continue  # the conflict box above says it, and there is nothing to correct
         entries.append(entry)
     for inline_admin_formset in context.get("inline_admin_formsets", []):
         formset = inline_admin_formset.formset

@@ -244,3 +244,13 @@ def test_the_publication_date_and_time_inputs_are_named_for_screen_readers(chief
         r'<input[^>]*name="published_at_0"[^>]*aria-label="发布日期"', html
     ) or re.search(r'<input[^>]*aria-label="发布日期"[^>]*name="published_at_0"', html)
     assert 'aria-label="发布时间（时:分）"' in html
+
+
+def test_the_screen_warns_of_a_section_left_without_news(editor):
+    issue = make_issue(number=44, sections=[("安全行业一周要闻", 1), ("通信行业一周要闻", 0)])
+    html = editor.get(change_url(issue)).content.decode()
+    assert "“通信行业一周要闻”栏目还没有新闻：读者会看到一个空栏目。" in html
+    full = make_issue(number=45, sections=[("安全行业一周要闻", 1)])
+    assert "栏目还没有新闻" not in editor.get(change_url(full)).content.decode()
+    just_started = make_issue(number=46, sections=[("安全行业一周要闻", 0), ("通信", 0)])
+    assert "栏目还没有新闻" not in editor.get(change_url(just_started)).content.decode()

@@ -218,3 +218,22 @@ def test_scheduling_needs_a_time_in_the_future(chief_editor):
     assert "排期需要填写一个将来的上线时间。" in response.content.decode()
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_starting_the_next_issue_twice_warns_that_the_date_is_taken(staff_editor):
+    last_week = make_issue(number=50, issue_date=date(2024, 3, 4))
+    data = {"action": "start_next", "_selected_action": [last_week.pk]}
+    first = staff_editor.post(LIST_URL, data, follow=True).content.decode()
+    assert "出版日期也是" not in first
+    second = staff_editor.post(LIST_URL, data, follow=True).content.decode()
+    assert "第 51 期的出版日期也是 2024-03-11：请核对新一期的日期" in second
+
+
+def test_publishing_an_issue_with_an_empty_section_warns_which(chief_editor):
+    issue = draft(number=52, sections=[("安全行业一周要闻", 2), ("通信行业一周要闻", 0)])
+    response = chief_editor.post(
+        LIST_URL, {"action": "publish", "_selected_action": [issue.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "已发布 1 期。" in html
+    assert "第 52 期：“通信行业一周要闻”栏目还没有新闻：读者会看到一个空栏目。" in html
