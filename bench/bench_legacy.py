@@ -194,14 +194,52 @@ def check_index(items):
     print(f"search index after the import: {rows:,} rows for {items:,} items, {verdict}")
 
 
+def bench_desk():
+    """What the import desk's requests cost at their limits: the preview of a batch of 25 MB
+    (five 5 MB files), and the import of one 5 MB file (thousands of items)."""
+    from bulletins.legacy import desk
+    from bulletins.legacy.batch import Upload
+    from bulletins.legacy.spool import Batch
+
+    if not SAMPLE.exists():
+        print(f"desk: sample not found at {SAMPLE}; skipped")
+        return
+    text = SAMPLE.read_text(encoding="utf-8")
+    limit = 5 * 1024 * 1024
+    uploads = []
+    for index in range(5):
+        # Five different 5 MB files: the sample repeated, each with a line of its own.
+        data = (f"第{index}批\n" + "\n".join([text] * (limit // len(text.encode()) - 1))).encode()
+        uploads.append(Upload(f"big-{index}.txt", data=data[:limit]))
+    folder = TMP / "desk"
+    folder.mkdir()
+    batch = Batch(folder)
+    seconds, rows = _timed(desk.preview, batch, uploads)
+    size = sum(len(upload.data) for upload in uploads) / 1_048_576
+    items = sum(row.get("items", 0) for row in rows)
+    print(
+        f"desk preview of {len(uploads)} files of 5 MB ({size:.0f} MB): {seconds:.1f} s, "
+        f"{items:,} items  (a worker has 30 s)"
+    )
+    row = next(row for row in rows if not row["error"])
+    seconds, (results, left) = _timed(desk.confirm, batch, [(row, 900_000, None)])
+    print(
+        f"desk import of one 5 MB file ({row['items']:,} items): {seconds:.1f} s, "
+        f"{results[0]['status']}  (a request stops importing after 15 s, then offers to go on)"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--skip-parse", action="store_true")
+    parser.add_argument("--skip-desk", action="store_true")
     args = parser.parse_args()
     if not args.skip_parse:
         bench_parse()
     bench_import(args.files)
+    if not args.skip_desk:
+        bench_desk()
 
 
 if __name__ == "__main__":

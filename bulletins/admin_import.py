@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from .history import acting_user
-from .legacy import desk
+from .legacy import desk, spool
 from .legacy.forms import BatchRowForm, LegacyUploadForm
 from .legacy.spool import Batch
 from .models import Issue
@@ -60,6 +60,7 @@ class LegacyImportMixin:
         """Upload: read and check the files, keep them server-side, show the preview."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        spool.sweep()  # batches left for more than a day, of any session
         posted = request.method == "POST"
         form = LegacyUploadForm(request.POST, request.FILES) if posted else LegacyUploadForm()
         if posted and form.is_valid():

@@ -58,8 +58,8 @@ class DateSuggestion:
     evidence: list[Mention] = field(default_factory=list)
 
     def describe(self):
-        quotes = "; ".join(f"“{m.quote}” ({m.item[:20]})" for m in self.evidence[:5])
-        more = len(self.evidence) - 5
+        quotes = "; ".join(f"“{m.quote}” ({m.item[:20]})" for m in self.evidence[:3])
+        more = len(self.evidence) - 3
         if more > 0:
             quotes += " " + _("and %(count)d more") % {"count": more}
         return _("suggested from the dates the items mention: %(quotes)s") % {"quotes": quotes}

@@ -2,6 +2,7 @@
 
 import os
 import time
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -214,7 +215,8 @@ def test_a_batch_older_than_a_day_is_gone(editor, _spool):
     old = time.time() - spool.MAX_AGE - 60
     os.utime(folder, (old, old))
     assert editor.get(batch_url(preview)).status_code == 302
-    spool.sweep()
+    assert folder.exists()
+    editor.get(UPLOAD_URL)  # opening the desk sweeps what is older than a day
     assert not folder.exists()
 
 
@@ -249,3 +251,22 @@ def test_staff_without_the_right_to_add_issues_are_refused(client):
     user = User.objects.create_user("intern", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(UPLOAD_URL).status_code == 403
+
+
+def test_an_old_issue_imported_and_published_does_not_take_the_front_page(
+    editor, client, legacy_sample_bytes
+):
+    from bulletins import editorial
+
+    from .factories import make_issue
+
+    make_issue(number=3, title="本周的一期", issue_date=date(2024, 6, 3))
+    assert "本周的一期" in client.get("/").content.decode()
+    preview = upload(editor, ("第120期.txt", legacy_sample_bytes))
+    assert rows(preview)["第120期.txt"]["date"] == "2024-02-22"  # its own date, suggested
+    confirm(editor, preview, {"第120期.txt": (120, "2024-02-22")})
+    old = Issue.objects.get(number=120)
+    editorial.publish(old)
+    assert old.is_public
+    front = client.get("/").content.decode()
+    assert "本周的一期" in front and "Intel 代工正式成立" not in front
