@@ -70,6 +70,22 @@ def _entries(form, where):
             yield {"where": where, "field": label, "message": message, "target": target, "row": row}
 
 
+def _in_screen_order(forms):
+    """Rows numbered as the editor sees them: by the position each carries (the script
+    numbers rows as they stand on screen; without it, the typed or stored one), rows without
+    one after them in form order (a row added with ＋ comes after the blank row in the form)."""
+
+    def place(pair):
+        index, form = pair
+        try:
+            return (0, int(_value(form, "position")), index)
+        except ValueError:
+            return (1, 0, index)
+
+    ordered = sorted(enumerate(forms), key=place)
+    return [(number, form) for number, (_, form) in enumerate(ordered, start=1)]
+
+
 def error_summary(context):
     """Every error of the screen, issue first, then by section and item, each with its link."""
     adminform = context.get("adminform")
@@ -92,14 +108,14 @@ def error_summary(context):
             entries.append(
                 {"where": _("Sections"), "field": "", "message": message, "target": "outline"}
             )
-        for s_number, section_form in enumerate(formset.forms, start=1):
+        for s_number, section_form in _in_screen_order(formset.forms):
             where = _("Section %(number)d “%(title)s”") % {
                 "number": s_number,
                 "title": _value(section_form, "title") or _("(untitled)"),
             }
             entries += _entries(section_form, where)
             for item_formset in getattr(section_form, "nested_formsets", []):
-                for i_number, item_form in enumerate(item_formset.forms, start=1):
+                for i_number, item_form in _in_screen_order(item_formset.forms):
                     item_where = _("%(section)s, item %(number)d “%(title)s”") % {
                         "section": where,
                         "number": i_number,

@@ -254,3 +254,21 @@ def test_the_screen_warns_of_a_section_left_without_news(editor):
     assert "栏目还没有新闻" not in editor.get(change_url(full)).content.decode()
     just_started = make_issue(number=46, sections=[("安全行业一周要闻", 0), ("通信", 0)])
     assert "栏目还没有新闻" not in editor.get(change_url(just_started)).content.decode()
+
+
+def test_the_error_summary_numbers_items_as_they_stand_on_screen(editor):
+    issue = make_issue(number=47, sections=[("安全行业一周要闻", 2)])
+    data = form_data(editor.get(change_url(issue)))
+    # As the script sends a row added with ＋: after the blank row in the form, third on
+    # screen (the blank row waits at the end, without a position).
+    data.update(
+        {
+            "sections-0-items-TOTAL_FORMS": "4",
+            "sections-0-items-3-position": "3",
+            "sections-0-items-3-title": "没写正文的新条目",
+        }
+    )
+    response = editor.post(change_url(issue), data)
+
+    summary = [entry["where"] for entry in response.context["error_summary"]]
+    assert summary == ["第 1 栏“安全行业一周要闻”第 3 条“没写正文的新条目”"]
