@@ -194,32 +194,42 @@ def check_index(items):
     print(f"search index after the import: {rows:,} rows for {items:,} items, {verdict}")
 
 
+def big_issue(rng, limit):
+    """An issue of nearly `limit` bytes within the item limit: ten sections of long items."""
+    per_item = limit // 900
+    sections = []
+    for number in range(1, 11):
+        items = []
+        for index in range(90):
+            body = ""
+            while len(body.encode()) < per_item - 400:
+                body += sentence(rng)
+            items.append((f"第{number}栏第{index + 1}条：" + "".join(rng.sample(WORDS, 4)), body))
+        sections.append((number, f"第{number}类行业一周要闻", [t for t, _ in items], items))
+    # Cut at the limit, on a character's boundary.
+    return render(sections, width=20).encode()[:limit].decode("utf-8", "ignore").encode()
+
+
 def bench_desk():
     """What the import desk's requests cost at their limits: the preview of a batch of 25 MB
-    (five 5 MB files), and the import of one 5 MB file (thousands of items)."""
+    (five 5 MB files), and the import of one 5 MB file of 900 long items."""
     from bulletins.legacy import desk
     from bulletins.legacy.batch import Upload
     from bulletins.legacy.spool import Batch
 
-    if not SAMPLE.exists():
-        print(f"desk: sample not found at {SAMPLE}; skipped")
-        return
-    text = SAMPLE.read_text(encoding="utf-8")
+    rng = random.Random(5)
     limit = 5 * 1024 * 1024
-    uploads = []
-    for index in range(5):
-        # Five different 5 MB files: the sample repeated, each with a line of its own.
-        data = (f"第{index}批\n" + "\n".join([text] * (limit // len(text.encode()) - 1))).encode()
-        uploads.append(Upload(f"big-{index}.txt", data=data[:limit]))
+    uploads = [Upload(f"big-{index}.txt", data=big_issue(rng, limit)) for index in range(5)]
     folder = TMP / "desk"
     folder.mkdir()
     batch = Batch(folder)
     seconds, rows = _timed(desk.preview, batch, uploads)
     size = sum(len(upload.data) for upload in uploads) / 1_048_576
     items = sum(row.get("items", 0) for row in rows)
+    refused = [row["error"] for row in rows if row["error"]]
     print(
         f"desk preview of {len(uploads)} files of 5 MB ({size:.0f} MB): {seconds:.1f} s, "
-        f"{items:,} items  (a worker has 30 s)"
+        f"{items:,} items, {len(refused)} refused  (a worker has 30 s)"
     )
     row = next(row for row in rows if not row["error"])
     seconds, (results, left) = _timed(desk.confirm, batch, [(row, 900_000, None)])

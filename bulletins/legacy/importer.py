@@ -23,6 +23,10 @@ DEFAULT_TITLE = "一周要闻"
 # Files whose rows go to the database in one transaction (each file in its own savepoint):
 # one commit and one pass of the search index for the lot rather than for each file.
 CHUNK_SIZE = 50
+CHUNK_BYTES = 20 * 1024 * 1024  # characters of text held, parsed, for a chunk at most
+# A weekly issue has tens of items; past this many, a file is several issues run together. The
+# bound also keeps one file's import (rows, index, revision) to a few seconds of a request.
+MAX_ITEMS = 1000
 
 
 class LegacyImportError(Exception):
@@ -117,6 +121,14 @@ def read_legacy(data):
     parsed = parse_legacy(text)
     if not parsed.ok:
         raise LegacyImportError(parsed.error)
+    if parsed.item_count > MAX_ITEMS:
+        raise LegacyImportError(
+            _(
+                "the file holds %(count)s items, more than the %(limit)s an issue may have: "
+                "is it several issues in one file?"
+            )
+            % {"count": f"{parsed.item_count:,}", "limit": f"{MAX_ITEMS:,}"}
+        )
     return LegacySource(text, parsed, text_key(text), source_hash(data))
 
 
@@ -268,8 +280,35 @@ class PendingIndex:
         index_new_items([item for items in self.items.values() for item in items])
 
 
+class KnownSources:
+    """The issues imported before from the texts of a chunk, found in one query, and those the
+    chunk imports as it goes (a copy later in the same chunk finds them here)."""
+
+    def __init__(self, sources):
+        keys = [key for source in sources for key in source.keys if key]
+        self.issues = {
+            issue.source_hash: issue for issue in Issue.objects.filter(source_hash__in=keys)
+        }
+
+    def find(self, keys):
+        return next((self.issues[key] for key in keys if key in self.issues), None)
+
+    def add(self, key, issue):
+        self.issues[key] = issue
+
+
 def import_source(
-    source, *, path, pending, number, issue_date, title, replace, dry_run, name_numbers
+    source,
+    *,
+    path,
+    pending,
+    number,
+    issue_date,
+    title,
+    replace,
+    dry_run,
+    name_numbers,
+    known=None,
 ):
     """Import one parsed source (see import_legacy_many); its writes are all or nothing."""
     result = ImportResult(path=str(path), parsed=source.parsed)
@@ -277,7 +316,7 @@ def import_source(
     result.sections = len(parsed.sections)
     result.items = parsed.item_count
     result.warnings = warning_texts(parsed)
-    existing = find_imported(source.keys)
+    existing = known.find(source.keys) if known else find_imported(source.keys)
     if existing and not replace:
         result.ok, result.status, result.issue_number = True, "skipped", existing.number
         result.warnings.append(
@@ -310,6 +349,8 @@ def import_source(
             result.error += " " + _("(the number comes from the file name)")
         return result
     pending.add(issue, items)
+    if known:
+        known.add(source.key, issue)
     result.ok, result.issue_number = True, issue.number
     result.status = "replaced" if existing else "created"
     return result
@@ -343,8 +384,10 @@ def import_legacy_many(
 
     Each file is all or nothing (a savepoint of its own); files are committed `chunk_size`
     at a time, with one pass of the search index over the new items of the chunk, and their
-    results are yielded once committed. A failure of the database ends the import with the
-    chunk under way rolled back, and the files before it imported.
+    results are yielded once committed. A chunk's files are read and parsed before its
+    transaction begins, so that the database is held only while they are written. A failure
+    of the database ends the import with the chunk under way rolled back, and the files
+    before it imported.
     """
     files, chunk_size = list(files), chunk_size or CHUNK_SIZE
     options = dict(
@@ -355,18 +398,36 @@ def import_legacy_many(
         dry_run=dry_run,
         name_numbers=name_numbers,
     )
-    for start in range(0, len(files), chunk_size):
+    for chunk in _chunks(files, chunk_size):
+        known = KnownSources([source for _path, source, _failure in chunk if source])
         results, pending = [], PendingIndex()
         with transaction.atomic():
-            for entry in files[start : start + chunk_size]:
-                path, data = entry if isinstance(entry, tuple) else (entry, None)
-                source, failure = _read(path, data)
+            for path, source, failure in chunk:
                 if failure:
                     results.append(failure)
                     continue
-                results.append(import_source(source, path=path, pending=pending, **options))
+                results.append(
+                    import_source(source, path=path, pending=pending, known=known, **options)
+                )
             pending.index()
         yield from results
+
+
+def _chunks(files, size):
+    """Read and parse the files a chunk at a time, before its transaction begins: (path,
+    LegacySource or None, failed ImportResult or None) for at most `size` files or
+    CHUNK_BYTES of them."""
+    chunk, held = [], 0
+    for entry in files:
+        path, data = entry if isinstance(entry, tuple) else (entry, None)
+        source, failure = _read(path, data)
+        chunk.append((path, source, failure))
+        held += len(source.text) if source else 0
+        if len(chunk) >= size or held >= CHUNK_BYTES:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
 
 
 def import_legacy_bytes(data, *, path, **options):

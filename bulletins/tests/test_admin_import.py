@@ -13,6 +13,7 @@ from bulletins.legacy import spool
 from bulletins.models import Issue, Item
 
 from .desk import UPLOAD_URL, batch_url, confirm, rows, text_of, upload
+from .legacy_render import render
 from .test_legacy_import_many import small_issue
 
 pytestmark = pytest.mark.django_db
@@ -179,12 +180,13 @@ def test_the_default_limit_is_five_megabytes_a_file(editor, settings):
     assert rows(preview)["q.txt"]["error"] is None
 
 
-def test_the_batch_is_kept_in_files_of_the_session_not_in_the_session_row(
-    editor, legacy_sample_text, _spool
-):
-    text = "\n".join([legacy_sample_text] * 80)  # 1.75 MB
+def test_the_batch_is_kept_in_files_of_the_session_not_in_the_session_row(editor, _spool):
+    body = "据悉，" + "这是一段较长的正文，用来把文件撑大到一点七五兆字节。" * 220
+    titles = [f"第{n}条长篇新闻" for n in range(1, 101)]
+    text = render([(1, "安全行业一周要闻", titles, [(t, body) for t in titles])], width=30)
+    assert len(text.encode()) > 1.75 * 1024 * 1024
     preview = upload(editor, ("big.txt", text.encode()))
-    assert rows(preview)["big.txt"]["items"] == 29 * 80
+    assert rows(preview)["big.txt"]["items"] == 100
     [session] = Session.objects.all()
     assert len(session.session_data) < 1000
     assert "manifest.json" in kept_files(_spool)

@@ -180,3 +180,12 @@ def test_an_imported_issue_has_a_revision_with_all_its_sections_and_items(legacy
     assert sum(v.content_type.model == "section" for v in kept) == 7
     titles = {v.field_dict["title"] for v in kept if v.content_type.model == "item"}
     assert "Intel 代工正式成立：宣布八大全新制造工艺" in titles
+
+
+def test_a_file_of_more_items_than_an_issue_can_have_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ITEMS", 3)
+    path = tmp_path / "several.txt"
+    path.write_text(small_issue("量子", items=4), encoding="utf-8")
+    status, _, err = run("import_legacy", str(path))
+    assert status == 1 and "holds 4 items, more than the 3 an issue may have" in err
+    assert not Issue.objects.exists()
