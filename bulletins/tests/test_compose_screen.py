@@ -272,3 +272,9 @@ def test_the_error_summary_numbers_items_as_they_stand_on_screen(editor):
 
     summary = [entry["where"] for entry in response.context["error_summary"]]
     assert summary == ["第 1 栏“安全行业一周要闻”第 3 条“没写正文的新条目”"]
+
+
+def test_the_admins_hidden_column_headings_are_chinese_too(editor):
+    html = editor.get(reverse("admin:index")).content.decode()
+    assert "内容类型" in html and "修改或查看列表链接" in html
+    assert "Model name" not in html and "Change or view list link" not in html
