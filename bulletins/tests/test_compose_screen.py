@@ -278,3 +278,31 @@ def test_the_admins_hidden_column_headings_are_chinese_too(editor):
     html = editor.get(reverse("admin:index")).content.decode()
     assert "内容类型" in html and "修改或查看列表链接" in html
     assert "Model name" not in html and "Change or view list link" not in html
+
+
+def test_an_items_section_choice_lists_only_the_sections_of_its_issue(editor):
+    issue = make_issue(number=45, sections=[("安全行业一周要闻", 1), ("物联网", 1)])
+    make_issue(number=46, sections=[("半导体行业一周要闻", 1)])
+    html = editor.get(change_url(issue)).content.decode()
+
+    select = re.search(r'<select name="sections-0-items-0-move_to".*?</select>', html, re.S)
+    offered = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(0))
+
+    mine = sorted(issue.sections.values_list("pk", flat=True))
+    assert sorted(int(pk) for pk, _ in offered) == mine
+    assert [label for _, label in offered] == ["1. 安全行业一周要闻", "2. 物联网"]
+
+
+def test_an_item_sent_to_a_section_the_screen_did_not_show_stays_where_it_was(editor):
+    issue = make_issue(number=47, sections=[("安全行业一周要闻", 1), ("物联网", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    added_meanwhile = Section.objects.create(
+        issue=issue, position=3, number=3, title="卫星通信", slug="卫星通信"
+    )
+    data["sections-0-items-0-move_to"] = str(added_meanwhile.pk)
+
+    response = editor.post(change_url(issue), data)
+
+    assert response.status_code == 200
+    assert added_meanwhile.items.count() == 0
+    assert issue.sections.get(position=1).items.count() == 1

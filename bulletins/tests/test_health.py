@@ -90,3 +90,12 @@ def test_healthz_answers_503_in_seconds_when_the_database_server_never_answers()
         answer = poll_with(f"postgres://newsroom@127.0.0.1:{port}/newsroom", timeout=25)
         assert answer == "503 database unreachable"
         assert time.monotonic() - started < 20  # gunicorn would kill a worker at 30 s
+
+
+@pytest.mark.django_db
+def test_healthz_answers_a_head_request_over_plain_http(client, settings):
+    # Load balancers often poll with HEAD; it must not be sent to https or to a 404.
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.head("/healthz")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

@@ -271,3 +271,25 @@ def test_the_history_and_restore_pages_speak_chinese_and_name_each_choice(editor
     url = reverse("admin:bulletins_issue_revert", args=[issue.pk, oldest.pk])
     restore = editor.get(url).content.decode()
     assert "取消" in restore and "Cancel" not in restore
+
+
+def test_a_revert_undoes_a_reordering_of_three_items(editor, issue):
+    first = revisions_of(issue)[0]
+    section = issue.sections.order_by("position").first()
+    before = list(section.items.order_by("position").values_list("title", flat=True))
+    data = form_data(editor.get(change_url(issue)))
+    for row, position in enumerate(["2", "3", "1"]):  # a rotation: the last item first
+        data[f"sections-0-items-{row}-position"] = position
+    edit(editor, issue, **data)
+    rotated = list(section.items.order_by("position").values_list("title", flat=True))
+    assert rotated == [before[2], before[0], before[1]]
+
+    response = editor.post(reverse("admin:bulletins_issue_revert", args=[issue.pk, first.pk]))
+
+    assert response.status_code == 302
+    assert list(section.items.order_by("position").values_list("title", flat=True)) == before
+    assert list(section.items.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]

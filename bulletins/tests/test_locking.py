@@ -190,3 +190,76 @@ def test_saving_over_theirs_keeps_what_they_changed_and_the_editor_did_not(two_e
     assert first.body == "王改的正文。"
     assert second.title == "李改的第二条"
     assert third.source == "李加的来源"
+
+
+def test_the_refusal_says_when_the_other_editor_saved(two_editors, issue):
+    from django.utils import timezone
+
+    from bulletins.history import latest_revision
+
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang.post(change_url(issue), {**form_data(wang.get(change_url(issue))), "title": "王"})
+    saved_at = timezone.localtime(latest_revision(issue).date_created)
+
+    html = li.post(change_url(issue), {**li_form, "title": "李"}).content.decode()
+
+    assert f"wang 于 {saved_at:%Y-%m-%d %H:%M:%S} 保存了它" in html
+
+
+def test_a_change_that_left_no_history_is_still_refused_and_said_when(two_editors, issue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from reversion.models import Version
+
+    _, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    changed_at = timezone.now() + timedelta(seconds=5)
+    Issue.objects.filter(pk=issue.pk).update(title="别处改的", updated_at=changed_at)
+    Version.objects.all().delete()  # as for an issue older than its history
+
+    html = li.post(change_url(issue), {**li_form, "title": "李"}).content.decode()
+
+    assert f"有人于 {timezone.localtime(changed_at):%Y-%m-%d %H:%M:%S} 保存了它" in html
+    assert Issue.objects.get(pk=issue.pk).title == "别处改的"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_starts_while_another_is_being_written_waits_for_it_and_is_refused(
+    two_editors, issue
+):
+    """Two saves at the same moment: the second reads the version only once the first is
+    committed, so it cannot slip past the check and overwrite it (PostgreSQL's row lock)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time (IMMEDIATE) anyway")
+    _, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    writing = threading.Event()
+
+    def wangs_save_being_written():
+        try:
+            with transaction.atomic():
+                Issue.objects.filter(pk=issue.pk).update(title="王", updated_at=timezone.now())
+                writing.set()
+                time.sleep(3)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=wangs_save_being_written)
+    other.start()
+    writing.wait()
+    try:
+        response = li.post(change_url(issue), {**li_form, "title": "李"})
+    finally:
+        other.join()
+
+    assert response.status_code == 200
+    assert "你的修改尚未保存，对方的修改也没有被覆盖" in response.content.decode()
+    assert Issue.objects.get(pk=issue.pk).title == "王"

@@ -60,3 +60,13 @@ def test_a_logged_in_reader_who_is_not_staff_is_sent_to_the_login_page(client):
     response = client.get(draft.get_preview_url())
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_draft_preview_refused_to_staff_is_the_sites_ordinary_page_not_found(client):
+    draft = make_issue(status=Issue.Status.DRAFT, number=77)
+    staff = staff_client(client)
+    refused = staff.get(draft.get_preview_url())
+    missing = staff.get("/issues/78/")  # the reader's page of an issue that does not exist
+    assert refused.status_code == missing.status_code == 404
+    assert refused.content == missing.content
+    assert "页面不存在" in refused.content.decode()

@@ -129,3 +129,26 @@ def test_plain_http_requests_are_sent_to_https_in_production(client, settings):
     response = client.get("/issues/?page=2")
     assert response.status_code == 301
     assert response["Location"] == "https://testserver/issues/?page=2"
+
+
+def test_admin_pages_hold_nothing_the_policy_would_block(admin_client):
+    from bulletins.history import record_revision, revisions_of
+
+    issue = make_issue(sections=(("安全行业一周要闻", 2),))
+    record_revision(issue, summary="新建")
+    version = revisions_of(issue)[0]
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:bulletins_issue_changelist"),
+        reverse("admin:bulletins_issue_add"),
+        reverse("admin:bulletins_issue_change", args=[issue.pk]),
+        reverse("admin:bulletins_issue_history", args=[issue.pk]),
+        reverse("admin:bulletins_issue_compare", args=[issue.pk])
+        + f"?old={version.pk}&new={version.pk}",
+        reverse("admin:bulletins_issue_revert", args=[issue.pk, version.pk]),
+        reverse("admin:bulletins_issue_delete", args=[issue.pk]),
+        reverse("admin:bulletins_issue_import_legacy"),
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert inline_code(response) == [], url
