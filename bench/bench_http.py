@@ -12,8 +12,8 @@ For each database: a fresh site with the legacy sample (29 items) published; gun
 - cold: NEWSROOM_PAGE_CACHE=off and NEWSROOM_FRAGMENT_CACHE=off, everything rendered;
 - today: the code of `--baseline` (default e3900c8, before issue #15), for the issue's pages.
 
-wrk (Debian's) loads each page on each server in turn, and a static file (whitenoise, same
-gunicorn) before and after, at each number of connections. Prints requests/s and p50/p99
+wrk (Debian's) loads each page on each server in turn, right after a static file (whitenoise,
+same gunicorn), at each number of connections. Prints requests/s and p50/p99
 latencies; each page's cached requests/s as a share of the static file's; the uncached and
 cold requests/s as multiples of today's. Goals (issue #15): cached >= 50 % of the static file;
 the uncached issue page >= 3x today's. Asserts nothing. The machine's other work moves
@@ -179,36 +179,36 @@ def measure(vendor, database_url, args, tmp):
                     urllib.request.urlopen(base + url).read()
         for connections in args.connections:
             rows = []
-            static_before = wrk(bases["cached"] + STATIC, connections, args.duration)
             for name in chosen:
-                row = {}
+                # The static file right before each page: the machine's other work moves
+                # absolute figures during a run, so each page is compared with its neighbour.
+                row = {"static": wrk(bases["cached"] + STATIC, connections, args.duration)}
                 for variant, base in bases.items():
                     if variant in ("cold", "today") and name not in RENDERED:
                         continue
                     row[variant] = wrk(base + urls[name], connections, args.duration)
                 rows.append((name, row))
-            static_after = wrk(bases["cached"] + STATIC, connections, args.duration)
-            static = tuple((a + b) / 2 for a, b in zip(static_before, static_after, strict=True))
-            _print(vendor, connections, rows, static, static_before[0], static_after[0])
+            _print(vendor, connections, rows)
 
 
-def _print(vendor, connections, rows, static, before, after):
+def _print(vendor, connections, rows):
+    statics = [row["static"][0] for _, row in rows]
     print(
-        f"\n[{vendor}] {connections} connections; static file {static[0]:,.0f} req/s "
-        f"(p50 {static[1]:.1f} ms, p99 {static[2]:.1f} ms; before {before:,.0f}, "
-        f"after {after:,.0f})"
+        f"\n[{vendor}] {connections} connections; the static file measured before each page: "
+        f"{min(statics):,.0f} to {max(statics):,.0f} req/s"
     )
     print(
-        f"{'page':14} {'cached':>7} {'p50':>6} {'p99':>6} {'%static':>7} | "
+        f"{'page':14} {'static':>6} | {'cached':>7} {'p50':>6} {'p99':>6} {'%static':>7} | "
         f"{'uncached':>8} {'p50':>6} {'p99':>6} | {'cold':>5} {'today':>5} "
         f"{'uncached/today':>14} {'cold/today':>10} | errors"
     )
     for name, row in rows:
-        hit, miss = row["cached"], row["uncached"]
+        static, hit, miss = row["static"], row["cached"], row["uncached"]
         cold, today = row.get("cold"), row.get("today")
         errors = sum(figures[3] for figures in row.values())
         line = (
-            f"{name:14} {hit[0]:7,.0f} {hit[1]:6.1f} {hit[2]:6.1f} {hit[0] / static[0]:7.0%} | "
+            f"{name:14} {static[0]:6,.0f} | "
+            f"{hit[0]:7,.0f} {hit[1]:6.1f} {hit[2]:6.1f} {hit[0] / static[0]:7.0%} | "
             f"{miss[0]:8,.0f} {miss[1]:6.1f} {miss[2]:6.1f} | "
         )
         line += f"{cold[0]:5,.0f} " if cold else f"{'-':>5} "
@@ -223,7 +223,7 @@ def _print(vendor, connections, rows, static, before, after):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per measurement")
     parser.add_argument("--connections", default="8,64")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pages", default="", help="comma-separated names (default: all)")
