@@ -2,8 +2,8 @@
 
 The order an editor asks for is planned across the whole issue before anything is written
 (`plan_order`): each row keeps its place unless the editor typed another position or moved it
-to another section, in which case it takes the place asked for, ahead of a row that did not
-move; rows without a position go last. The plan is the same whether the positions were typed
+to another section, in which case it lands on the place asked for (the rows it passes close
+up); rows without a position go last. The plan is the same whether the positions were typed
 (no JavaScript) or set by dragging and the move buttons (the script numbers the rows 1..n).
 
 The database holds unique (issue, position) and (section, position) constraints. Saving a
@@ -90,9 +90,14 @@ def _sort_key(form, index):
     position = form.cleaned_data.get("position")
     if position is None:
         return (_LAST, 1, index)
-    asked = form.instance.pk is None or getattr(form, "moved_to", None) is not None
-    asked = asked or form.initial.get("position") != position
-    return (position, 0 if asked else 1, index)
+    initial = form.initial.get("position")
+    if form.instance.pk is None or getattr(form, "moved_to", None) is not None:
+        return (position, 0, index)  # new here: ahead of the row in that place
+    if initial is None or position == initial:
+        return (position, 1, index)  # did not move
+    # Moved up: ahead of the row in that place; moved down: after it, since the rows in
+    # between close up (so it lands on the number typed, as it does with JavaScript on).
+    return (position, 0 if position < initial else 2, index)
 
 
 def plan_order(section_formset):

@@ -17,7 +17,7 @@ from ..models import Issue, Item, Section
 from ..search import index_new_items
 from .decoding import LegacyDecodeError, decode_legacy_bytes
 from .parser import parse_legacy
-from .suggest import number_from_name
+from .suggest import number_from_name, suggest_issue_date
 
 DEFAULT_TITLE = "一周要闻"
 # Files whose rows go to the database in one transaction (each file in its own savepoint):
@@ -309,6 +309,7 @@ def import_source(
     dry_run,
     name_numbers,
     known=None,
+    dates_from_text=False,
 ):
     """Import one parsed source (see import_legacy_many); its writes are all or nothing."""
     result = ImportResult(path=str(path), parsed=source.parsed)
@@ -328,7 +329,20 @@ def import_source(
         number = number_from_name(path)
         named = number is not None
     if issue_date is None and not (existing and existing.issue_date):
-        result.warnings.append(_("no date given (--date): the issue has no date"))
+        suggestion = suggest_issue_date(parsed)
+        if suggestion and dates_from_text:
+            issue_date = suggestion.when
+            result.warnings.append(
+                _("dated %(date)s, %(evidence)s")
+                % {"date": suggestion.when.isoformat(), "evidence": suggestion.describe()}
+            )
+        else:
+            result.warnings.append(_("no date given (--date): the issue has no date"))
+            if suggestion:
+                result.warnings.append(
+                    _("the text suggests %(date)s (--date-from-text takes it): %(evidence)s")
+                    % {"date": suggestion.when.isoformat(), "evidence": suggestion.describe()}
+                )
     if dry_run:
         result.ok, result.status = True, "parsed"
         result.issue_number = existing.number if existing else number or Issue.objects.next_number()
@@ -375,12 +389,15 @@ def import_legacy_many(
     replace=False,
     dry_run=False,
     name_numbers=True,
+    dates_from_text=False,
     chunk_size=None,
 ):
     """Import files, given as paths or (name, bytes) pairs; yield each file's ImportResult.
 
     Without `number`, a file whose name carries one (`第123期.txt`, `No.123.txt`, `123.txt`)
     becomes that issue, unless `name_numbers` is false; other files take the next free number.
+    Without `issue_date`, with `dates_from_text`, an issue is dated as the dates its items
+    mention suggest (see `suggest.suggest_issue_date`); otherwise the suggestion is a warning.
 
     Each file is all or nothing (a savepoint of its own); files are committed `chunk_size`
     at a time, with one pass of the search index over the new items of the chunk, and their
@@ -397,6 +414,7 @@ def import_legacy_many(
         replace=replace,
         dry_run=dry_run,
         name_numbers=name_numbers,
+        dates_from_text=dates_from_text,
     )
     for chunk in _chunks(files, chunk_size):
         known = KnownSources([source for _path, source, _failure in chunk if source])

@@ -222,3 +222,39 @@ def test_a_new_item_typed_into_first_place_goes_first(editor, issue):
     save(editor, issue, data)
 
     assert titles(chips) == ["头条", *item_titles("半导体行业一周要闻", 1, 2, 3)]
+
+
+def test_an_item_typed_further_down_lands_on_the_position_typed(editor, issue):
+    # Typing 3 into the first item: the two after it close up, and it is third.
+    security = issue.sections.get(position=1)
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-0-position"] = "3"
+
+    save(editor, issue, data)
+
+    assert titles(security) == item_titles("安全行业一周要闻", 2, 3, 1, 4)
+    assert positions(security) == [1, 2, 3, 4]
+
+
+def test_typing_the_last_position_moves_an_item_to_the_end(editor, issue):
+    security = issue.sections.get(position=1)
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-1-position"] = "4"
+
+    save(editor, issue, data)
+
+    assert titles(security) == item_titles("安全行业一周要闻", 1, 3, 4, 2)
+
+
+def test_a_section_typed_further_down_lands_on_the_position_typed(editor):
+    issue = make_issue(number=8, sections=[("卫星通信", 1), ("物联网", 1), ("量子计算", 1)])
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-position"] = "2"
+
+    save(editor, issue, data)
+
+    assert list(issue.sections.order_by("position").values_list("title", flat=True)) == [
+        "物联网",
+        "卫星通信",
+        "量子计算",
+    ]

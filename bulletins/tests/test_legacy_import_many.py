@@ -189,3 +189,26 @@ def test_a_file_of_more_items_than_an_issue_can_have_is_refused(tmp_path, monkey
     status, _, err = run("import_legacy", str(path))
     assert status == 1 and "holds 4 items, more than the 3 an issue may have" in err
     assert not Issue.objects.exists()
+
+
+def test_without_a_date_the_report_gives_the_date_the_text_suggests(legacy_sample_path):
+    status, out, _ = run("import_legacy", str(legacy_sample_path), "--json")
+    [report] = json_lines(out)
+    assert "no date given (--date): the issue has no date" in report["warnings"]
+    assert any(w.startswith("the text suggests 2024-02-22") for w in report["warnings"])
+    assert Issue.objects.get().issue_date is None
+
+
+def test_date_from_text_dates_each_issue_as_its_items_suggest(tmp_path, legacy_sample_path):
+    (tmp_path / "a.txt").write_bytes(legacy_sample_path.read_bytes())
+    (tmp_path / "b.txt").write_text(small_issue("量子"), encoding="utf-8")  # no dates in it
+    status, out, _ = run("import_legacy", str(tmp_path), "--date-from-text")
+    assert status == 0
+    assert str(Issue.objects.get(number=1).issue_date) == "2024-02-22"
+    assert Issue.objects.get(number=2).issue_date is None
+    assert "dated 2024-02-22, suggested from the dates the items mention" in out
+
+
+def test_a_date_given_wins_over_the_text(legacy_sample_path):
+    run("import_legacy", str(legacy_sample_path), "--date", "2024-02-26", "--date-from-text")
+    assert str(Issue.objects.get().issue_date) == "2024-02-26"

@@ -168,3 +168,12 @@ def test_without_a_proxy_a_forwarded_header_is_ignored(client, editor_account, s
 def test_the_admin_lists_the_failures_under_a_chinese_heading(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
     assert "登录限制" in html and "登录失败记录" in html
+
+
+def test_the_lockout_ends_fifteen_minutes_after_the_tenth_failure_not_later(client, editor_account):
+    fail(client, 10)
+    rewind_attempts(14.9)  # 14 min 54 s later: still locked
+    assert log_in(client).status_code == 429
+    rewind_attempts(0.2)  # 15 min 6 s later: the lockout is over
+    assert log_in(client).status_code == 302
+    assert is_logged_in(client)

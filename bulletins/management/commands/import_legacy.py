@@ -1,5 +1,5 @@
 """python manage.py import_legacy PATH [PATH ...] [--dry-run] [--json] [--number N]
-[--date YYYY-MM-DD] [--title TEXT] [--replace]"""
+[--date YYYY-MM-DD | --date-from-text] [--title TEXT] [--replace]"""
 
 import json
 from datetime import date
@@ -45,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object per file.")
         parser.add_argument("--number", type=str, help="Issue number (one file only).")
         parser.add_argument("--date", type=str, help="The date the issue covers, YYYY-MM-DD.")
+        parser.add_argument(
+            "--date-from-text",
+            action="store_true",
+            help="Without --date, date each issue from the dates its items mention (the date "
+            "the admin's preview suggests); an issue whose text gives none stays undated.",
+        )
         parser.add_argument("--title", help="Issue title (default: derived from the file).")
         parser.add_argument(
             "--replace", action="store_true", help="Re-import files imported before."
@@ -65,6 +71,7 @@ class Command(BaseCommand):
             title=options["title"],
             replace=options["replace"],
             dry_run=options["dry_run"],
+            dates_from_text=options["date_from_text"],
         )
         # A line of progress on a terminal; nothing of it in a pipe or a log.
         progress = Progress(self.stderr, len(files)) if len(files) > 1 else None
