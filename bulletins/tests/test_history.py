@@ -293,3 +293,21 @@ def test_a_revert_undoes_a_reordering_of_three_items(editor, issue):
         2,
         3,
     ]
+
+
+def test_someone_who_may_only_view_issues_cannot_restore_a_version(editor, issue):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    first = revisions_of(issue)[0]
+    edit(editor, issue, title="第二版标题")
+    reader = User.objects.create_user("reader", password="pw", is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_issue"))
+    viewer = Client()
+    viewer.force_login(reader)
+
+    response = viewer.post(reverse("admin:bulletins_issue_revert", args=[issue.pk, first.pk]))
+
+    assert response.status_code == 403
+    assert Issue.objects.get(pk=issue.pk).title == "第二版标题"
+    assert len(revisions_of(issue)) == 2
