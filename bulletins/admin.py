@@ -3,6 +3,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -34,6 +35,12 @@ from .forms import (
     SectionFormSet,
 )
 from .history import record_revision
+from .history.merge import (
+    ISSUE_FIELDS,
+    keep_their_untouched_fields,
+    keep_their_untouched_rows,
+    opened_snapshot,
+)
 from .models import Issue, Item, Section
 from .ordering import apply_order, prepare_rows
 from .params import YEAR_MAX, whole_number
@@ -128,6 +135,29 @@ class IssueActionForm(ActionForm):
     )
 
 
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def issue_state(issue, can_publish):
+    """One line over the compose screen: whether readers see the issue, and who decides."""
+    if issue.is_public:
+        line = _("Published: readers see each change you save at once.")
+    elif issue.is_scheduled:
+        line = _("Scheduled: goes live at %(time)s; until then readers do not see it.") % {
+            "time": _local_time(issue.published_at)
+        }
+    else:
+        line = _("Draft: readers do not see this issue.")
+    if not can_publish:
+        line = f"{line} {_('Publishing, scheduling and withdrawing are for chief editors.')}"
+    return {
+        "kind": "public" if issue.is_public else "scheduled" if issue.is_scheduled else "draft",
+        "line": line,
+        "warning": editorial.empty_sections_warning(issue, once_begun=True),
+    }
+
+
 @admin.register(Issue)
 class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelAdmin):
     form = IssueForm
@@ -146,7 +176,7 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     list_filter = ["status", YearListFilter]
     search_fields = ["=number", "title", "sections__items__title"]
     date_hierarchy = "issue_date"
-    actions = ["publish", "unpublish", "schedule", "start_next"]
+    actions = ["delete_selected", "publish", "unpublish", "schedule", "start_next"]
     fieldsets = [
         (None, {"fields": [("number", "issue_date"), "title", "editors_note"]}),
         (_("Publication"), {"fields": [("status", "published_at")]}),
@@ -167,6 +197,22 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             "number": Issue.objects.next_number(),
             **super().get_changeform_initial_data(request),
         }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and formfield is not None:
+            # The date and time inputs have no <label> of their own: name them.
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = _("Publication date")
+            time_input.attrs["aria-label"] = _("Publication time (hour:minute)")
+        return formfield
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": editorial.can_publish(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["created_at", "updated_at"]
@@ -232,11 +278,17 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
         context["errors"] = None  # the summary above takes the place of Django's error note
         context["conflict"] = conflict_context(context["adminform"].form, obj)
         context["can_publish"] = editorial.can_publish(request.user)
+        context["issue_state"] = issue_state(obj, context["can_publish"]) if obj else None
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
 
     def save_model(self, request, obj, form, change):
+        if change and form.saving_over:  # the editor confirmed saving over a newer version
+            opened = opened_snapshot(obj, form.saving_over)
+            if opened is not None:
+                keep_their_untouched_fields(form, opened.issue, ISSUE_FIELDS)
+                request._newsroom_opened = opened
         if not change or form.has_changed():
             super().save_model(request, obj, form, change)
 
@@ -246,11 +298,14 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     def save_related(self, request, form, formsets, change):
         issue = form.instance
         plan = next(formset.plan for formset in formsets if hasattr(formset, "plan"))
+        opened = getattr(request, "_newsroom_opened", None)
+        if opened is not None:
+            keep_their_untouched_rows(formsets, opened)
         with transaction.atomic():
             reordered = prepare_rows(issue, plan)
             super().save_related(request, form, formsets, change)
             if reordered:
-                apply_order(plan)
+                apply_order(issue, plan)
             rows_changed = reordered or any(
                 formset.new_objects or formset.changed_objects or formset.deleted_objects
                 for formset in formsets
@@ -261,7 +316,8 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             if rows_changed and change and not form.has_changed():
                 issue.save(update_fields=["updated_at"])  # what readers see has changed
             index_issue(issue)
-            record_revision(issue, request.user, save_summary(form, formsets, change, reordered))
+            moved = reordered and plan.reorders_rows()
+            record_revision(issue, request.user, save_summary(form, formsets, change, moved))
 
     def log_change(self, request, obj, message):
         if getattr(request, "_newsroom_nothing_changed", False):
@@ -276,25 +332,71 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
     # Editorial actions: each calls bulletins.editorial, which records a revision.
 
     def _act(self, request, queryset, act, done_message, **kwargs):
-        done = 0
+        done = []
         for issue in queryset.order_by("number"):
             try:
-                act(issue, user=request.user, **kwargs)
+                done.append(act(issue, user=request.user, **kwargs))
             except editorial.EditorialError as error:
                 self.message_user(request, str(error), messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+        if done and done_message:
+            count = len(done)
+            self.message_user(request, done_message(count) % {"count": count}, messages.SUCCESS)
+        if act in (editorial.publish, editorial.schedule):
+            for issue in done:
+                warning = editorial.empty_sections_warning(issue)
+                if warning:
+                    self.message_user(
+                        request,
+                        _("No. %(number)d: ") % {"number": issue.number} + warning,
+                        messages.WARNING,
+                    )
+        return done
+
+    @admin.action(
+        description=admin_actions.delete_selected.short_description, permissions=["delete"]
+    )
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, refused up front with a plain reason when an editor's
+        selection holds a published (or scheduled) issue, which only chief editors delete."""
+        if not editorial.can_publish(request.user):
+            published = queryset.filter(status=Issue.Status.PUBLISHED).order_by("number")
+            numbers = [str(number) for number in published.values_list("number", flat=True)]
+            if numbers:
+                self.message_user(
+                    request,
+                    _(
+                        "No. %(numbers)s: published issues may be deleted only by a chief "
+                        "editor. Nothing was deleted."
+                    )
+                    % {"numbers": _(", ").join(numbers)},
+                    messages.ERROR,
+                )
+                return None
+        return admin_actions.delete_selected(self, request, queryset)
 
     @admin.action(description=_("Publish the selected issues"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._act(
-            request,
-            queryset,
-            editorial.publish,
-            lambda n: ngettext("%(count)d issue published.", "%(count)d issues published.", n),
-        )
+        done = self._act(request, queryset, editorial.publish, None)
+        public = [issue for issue in done if not issue.is_scheduled]
+        if public:
+            self.message_user(
+                request,
+                ngettext("%(count)d issue published.", "%(count)d issues published.", len(public))
+                % {"count": len(public)},
+                messages.SUCCESS,
+            )
+        for issue in done:
+            if issue.is_scheduled:  # published at the time it already had: not public yet
+                self.message_user(
+                    request,
+                    _(
+                        "No. %(number)d already has a publication time: it goes live at "
+                        "%(time)s. To publish it now, set its publication time to now on its "
+                        "page."
+                    )
+                    % {"number": issue.number, "time": _local_time(issue.published_at)},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("Unpublish the selected issues"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -350,4 +452,25 @@ class IssueAdmin(HistoryAdminMixin, LegacyImportMixin, nested_admin.NestedModelA
             % {"number": issue.number, "source": sources[0].number},
             messages.SUCCESS,
         )
+        same_date = (
+            Issue.objects.filter(issue_date=issue.issue_date)
+            .exclude(pk=issue.pk)
+            .order_by("number")
+            .values_list("number", flat=True)
+            if issue.issue_date
+            else []
+        )
+        if same_date:  # started twice, or from an older issue than the latest
+            self.message_user(
+                request,
+                _(
+                    "No. %(numbers)s already covers %(date)s: check the new issue's date, or "
+                    "delete it if it was started twice."
+                )
+                % {
+                    "numbers": _(", ").join(str(number) for number in same_date),
+                    "date": issue.issue_date.isoformat(),
+                },
+                messages.WARNING,
+            )
         return redirect(reverse("admin:bulletins_issue_change", args=[issue.pk]))

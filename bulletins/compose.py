@@ -70,6 +70,22 @@ def _entries(form, where):
             yield {"where": where, "field": label, "message": message, "target": target, "row": row}
 
 
+def _in_screen_order(forms):
+    """Rows numbered as the editor sees them: by the position each carries (the script
+    numbers rows as they stand on screen; without it, the typed or stored one), rows without
+    one after them in form order (a row added with ＋ comes after the blank row in the form)."""
+
+    def place(pair):
+        index, form = pair
+        try:
+            return (0, int(_value(form, "position")), index)
+        except ValueError:
+            return (1, 0, index)
+
+    ordered = sorted(enumerate(forms), key=place)
+    return [(number, form) for number, (_, form) in enumerate(ordered, start=1)]
+
+
 def error_summary(context):
     """Every error of the screen, issue first, then by section and item, each with its link."""
     adminform = context.get("adminform")
@@ -77,9 +93,14 @@ def error_summary(context):
         return []
     entries = []
     issue_form = adminform.form
+    conflict = [
+        error.message
+        for error in issue_form.non_field_errors().as_data()
+        if error.code == "conflict"
+    ]
     for entry in _entries(issue_form, _("Issue")):
-        if getattr(issue_form, "conflict", None) and not entry["field"]:
-            entry["target"] = "conflict"
+        if entry["message"] in conflict:
+            continue  # the conflict box above says it, and there is nothing to correct
         entries.append(entry)
     for inline_admin_formset in context.get("inline_admin_formsets", []):
         formset = inline_admin_formset.formset
@@ -87,14 +108,14 @@ def error_summary(context):
             entries.append(
                 {"where": _("Sections"), "field": "", "message": message, "target": "outline"}
             )
-        for s_number, section_form in enumerate(formset.forms, start=1):
+        for s_number, section_form in _in_screen_order(formset.forms):
             where = _("Section %(number)d “%(title)s”") % {
                 "number": s_number,
                 "title": _value(section_form, "title") or _("(untitled)"),
             }
             entries += _entries(section_form, where)
             for item_formset in getattr(section_form, "nested_formsets", []):
-                for i_number, item_form in enumerate(item_formset.forms, start=1):
+                for i_number, item_form in _in_screen_order(item_formset.forms):
                     item_where = _("%(section)s, item %(number)d “%(title)s”") % {
                         "section": where,
                         "number": i_number,
@@ -104,11 +125,18 @@ def error_summary(context):
     return entries
 
 
+# Fields that only place a row: changing them is said once, as "changed the order".
+ORDER_FIELDS = {"position", "move_to"}
+
+
 def _count(formsets, model, kind):
     total = 0
     for formset in formsets:
         if formset.model is model:
-            total += len(getattr(formset, kind, []) or [])
+            rows = getattr(formset, kind, []) or []
+            if kind == "changed_objects":
+                rows = [row for row, fields in rows if set(fields) - ORDER_FIELDS]
+            total += len(rows)
     return total
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import record_revision
-from .models import Issue, Section
+from .models import Issue, Item, Section
 
 PUBLISH_PERMISSION = "bulletins.publish_issue"
 
@@ -30,6 +30,27 @@ def missing_date_message(issue):
     return _(
         "No. %(number)d has no issue date: fill in the date the issue covers before publishing it."
     ) % {"number": issue.number}
+
+
+def empty_sections_warning(issue, *, once_begun=False):
+    """A warning naming the issue's sections that have no item yet (readers would see each
+    as a heading with nothing under it), or "" when every section has news.
+
+    A week started from the last one has all its sections; one left empty is easily missed.
+    `once_begun`: say nothing while no section has news yet (a week just started).
+    """
+    if once_begun and not Item.objects.filter(section__issue=issue).exists():
+        return ""
+    titles = list(
+        Section.objects.filter(issue=issue, items__isnull=True)
+        .order_by("position")
+        .values_list("title", flat=True)
+    )
+    if not titles:
+        return ""
+    return _("No news yet in %(sections)s: readers would see an empty section.") % {
+        "sections": _(", ").join(f"“{title}”" for title in titles)
+    }
 
 
 def _time(moment):

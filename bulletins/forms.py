@@ -55,7 +55,7 @@ class IssueForm(forms.ModelForm):
     opened_version = forms.CharField(required=False, widget=forms.HiddenInput)
     seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
     overwrite = forms.BooleanField(
-        label=_("Save my version anyway, over theirs"),
+        label=_("Save my changes anyway (where we both changed something, mine wins)"),
         required=False,
     )
     editors_note = _normalized(
@@ -74,6 +74,7 @@ class IssueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        self.saving_over = None  # the version token the editor opened, when saving over theirs
         if self.instance.pk:
             self.initial.setdefault("opened_version", version_token(self.instance))
 
@@ -119,6 +120,7 @@ class IssueForm(forms.ModelForm):
         if cleaned.get("opened_version") in ("", None, current_token):
             return
         if cleaned.get("overwrite") and cleaned.get("seen_version") == current_token:
+            self.saving_over = cleaned.get("opened_version")
             return
         from .history import latest_revision
 

@@ -52,6 +52,23 @@ class OrderPlan:
                     return True
         return False
 
+    def reorders_rows(self):
+        """Whether rows that were already there changed places (not only added or deleted)."""
+        if _out_of_order(self.sections):
+            return True
+        for forms in self.items.values():
+            if _out_of_order(forms):
+                return True
+            if any(getattr(form, "moved_to", None) is not None for form in forms):
+                return True
+        return False
+
+
+def _out_of_order(forms):
+    stored = [form.initial.get("position") for form in forms if form.instance.pk]
+    stored = [position for position in stored if position is not None]
+    return stored != sorted(stored)
+
 
 def _changes_place(form, position, section_form):
     if form.instance.pk is None:
@@ -156,8 +173,12 @@ def prepare_rows(issue, plan):
     return True
 
 
-def apply_order(plan):
-    """After the forms are saved: give every row its planned place, 1..n."""
+def apply_order(issue, plan):
+    """After the forms are saved: give every row its planned place, 1..n.
+
+    Rows the forms did not carry (another editor's, added after this screen was opened and
+    kept when the editor saves over their version) follow the planned ones, in their order.
+    """
     sections, items = [], []
     for position, section_form in enumerate(plan.sections, start=1):
         section = section_form.instance
@@ -172,6 +193,31 @@ def apply_order(plan):
         Section.objects.bulk_update(sections, ["position"])
     if items:
         Item.objects.bulk_update(items, ["section", "position"])
+    _place_unplanned_rows(issue, plan)
+
+
+def _place_unplanned_rows(issue, plan):
+    """Give rows still parked (outside the plan) the places after the planned rows."""
+    if issue.pk is None:
+        return
+    parked_sections = list(
+        Section.objects.filter(issue=issue, position__gte=_PARKED).order_by("position")
+    )
+    for position, section in enumerate(parked_sections, start=len(plan.sections) + 1):
+        section.position = position
+    if parked_sections:
+        Section.objects.bulk_update(parked_sections, ["position"])
+    planned = {form.instance.pk: len(forms) for form, forms in plan.items.items()}
+    parked_items = list(
+        Item.objects.filter(section__issue=issue, position__gte=_PARKED).order_by(
+            "section_id", "position"
+        )
+    )
+    for item in parked_items:
+        planned[item.section_id] = planned.get(item.section_id, 0) + 1
+        item.position = planned[item.section_id]
+    if parked_items:
+        Item.objects.bulk_update(parked_items, ["position"])
 
 
 def _renumber(rows):

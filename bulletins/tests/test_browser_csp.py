@@ -51,7 +51,7 @@ def test_compose_screen_adds_reorders_and_saves_under_the_policy(browser_page, l
     assert rows.count() == 3  # two items and the blank line that adds one
     page.locator("button.add-item").first.click()
     assert rows.count() == 4
-    new_row = rows.nth(3)
+    new_row = rows.nth(2)  # added last, before the blank line that waits at the end
     new_row.locator("input[name$='-title']").fill("新加的一条")
     new_row.locator("textarea[name$='-body']").fill("新加的正文。")
 

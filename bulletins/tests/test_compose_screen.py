@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from bulletins.legacy.importer import import_legacy_file
 from bulletins.models import Issue, Item, Section
@@ -214,6 +215,69 @@ def test_a_forged_section_to_move_to_from_another_issue_is_refused(editor):
 
     assert response.status_code == 200
     assert other.sections.get().items.count() == 1
+
+
+def test_the_screen_tells_an_editor_whether_readers_see_the_issue_and_who_publishes(
+    staff_editor,
+):
+    published = make_issue(number=40, issue_date=date(2024, 3, 4))
+    draft = make_issue(number=41, status=Issue.Status.DRAFT, published_at=None)
+
+    html = staff_editor.get(change_url(published)).content.decode()
+    assert "已发布：你保存的每处改动，读者都会立即看到。" in html
+    assert "发布、排期和撤回由主编操作。" in html
+    assert "草稿：读者看不到本期。" in staff_editor.get(change_url(draft)).content.decode()
+
+
+def test_the_screen_tells_a_chief_editor_when_a_scheduled_issue_goes_live(chief_editor):
+    scheduled = make_issue(number=42, published_at="future", issue_date=date(2024, 3, 11))
+    html = chief_editor.get(change_url(scheduled)).content.decode()
+    when = timezone.localtime(scheduled.published_at).strftime("%Y-%m-%d %H:%M")
+    assert f"已排期：将于 {when} 上线，在此之前读者看不到本期。" in html
+    assert "由主编操作" not in html
+
+
+def test_the_publication_date_and_time_inputs_are_named_for_screen_readers(chief_editor):
+    issue = make_issue(number=43, issue_date=date(2024, 3, 4))
+    html = chief_editor.get(change_url(issue)).content.decode()
+    assert re.search(
+        r'<input[^>]*name="published_at_0"[^>]*aria-label="发布日期"', html
+    ) or re.search(r'<input[^>]*aria-label="发布日期"[^>]*name="published_at_0"', html)
+    assert 'aria-label="发布时间（时:分）"' in html
+
+
+def test_the_screen_warns_of_a_section_left_without_news(editor):
+    issue = make_issue(number=44, sections=[("安全行业一周要闻", 1), ("通信行业一周要闻", 0)])
+    html = editor.get(change_url(issue)).content.decode()
+    assert "“通信行业一周要闻”栏目还没有新闻：读者会看到一个空栏目。" in html
+    full = make_issue(number=45, sections=[("安全行业一周要闻", 1)])
+    assert "栏目还没有新闻" not in editor.get(change_url(full)).content.decode()
+    just_started = make_issue(number=46, sections=[("安全行业一周要闻", 0), ("通信", 0)])
+    assert "栏目还没有新闻" not in editor.get(change_url(just_started)).content.decode()
+
+
+def test_the_error_summary_numbers_items_as_they_stand_on_screen(editor):
+    issue = make_issue(number=47, sections=[("安全行业一周要闻", 2)])
+    data = form_data(editor.get(change_url(issue)))
+    # As the script sends a row added with ＋: after the blank row in the form, third on
+    # screen (the blank row waits at the end, without a position).
+    data.update(
+        {
+            "sections-0-items-TOTAL_FORMS": "4",
+            "sections-0-items-3-position": "3",
+            "sections-0-items-3-title": "没写正文的新条目",
+        }
+    )
+    response = editor.post(change_url(issue), data)
+
+    summary = [entry["where"] for entry in response.context["error_summary"]]
+    assert summary == ["第 1 栏“安全行业一周要闻”第 3 条“没写正文的新条目”"]
+
+
+def test_the_admins_hidden_column_headings_are_chinese_too(editor):
+    html = editor.get(reverse("admin:index")).content.decode()
+    assert "内容类型" in html and "修改或查看列表链接" in html
+    assert "Model name" not in html and "Change or view list link" not in html
 
 
 def test_an_items_section_choice_lists_only_the_sections_of_its_issue(editor):

@@ -1,5 +1,6 @@
 """Every change keeps a revision of the whole issue; the admin compares two and restores one."""
 
+import re
 from datetime import date, timedelta
 from io import StringIO
 
@@ -242,6 +243,36 @@ def test_another_issues_version_cannot_be_compared_or_restored_here(editor, issu
     assert editor.get(compare, {"old": foreign.pk, "new": mine.pk}).status_code == 404
 
 
+def test_adding_items_is_not_called_a_change_of_order(editor, issue):
+    edit(
+        editor,
+        issue,
+        **{"sections-1-items-2-title": "新增的一条", "sections-1-items-2-body": "正文。"},
+    )
+    assert revisions_of(issue)[0].comment == "新增 1 条新闻"
+
+
+def test_moving_items_is_called_a_change_of_order_not_an_edit(editor, issue):
+    security, chips = issue.sections.order_by("position")
+    data = form_data(editor.get(change_url(issue)))
+    data["sections-0-items-2-position"] = "1"
+    data["sections-0-items-0-move_to"] = str(chips.pk)
+    editor.post(change_url(issue), data)
+    assert revisions_of(issue)[0].comment == "调整顺序"
+
+
+def test_the_history_and_restore_pages_speak_chinese_and_name_each_choice(editor, issue):
+    edit(editor, issue, title="第二版标题")
+    html = editor.get(history_url(issue)).content.decode()
+    assert html.count('aria-label="旧版本 ') == 2 and html.count('aria-label="新版本 ') == 2
+    links = re.findall(r'<td class="links">(.*?)</td>', html, re.S)
+    assert len(links) == 2 and all(not cell.strip().startswith("·") for cell in links)
+    oldest = revisions_of(issue)[-1]
+    url = reverse("admin:bulletins_issue_revert", args=[issue.pk, oldest.pk])
+    restore = editor.get(url).content.decode()
+    assert "取消" in restore and "Cancel" not in restore
+
+
 def test_a_revert_undoes_a_reordering_of_three_items(editor, issue):
     first = revisions_of(issue)[0]
     section = issue.sections.order_by("position").first()
@@ -262,3 +293,21 @@ def test_a_revert_undoes_a_reordering_of_three_items(editor, issue):
         2,
         3,
     ]
+
+
+def test_someone_who_may_only_view_issues_cannot_restore_a_version(editor, issue):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    first = revisions_of(issue)[0]
+    edit(editor, issue, title="第二版标题")
+    reader = User.objects.create_user("reader", password="pw", is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_issue"))
+    viewer = Client()
+    viewer.force_login(reader)
+
+    response = viewer.post(reverse("admin:bulletins_issue_revert", args=[issue.pk, first.pk]))
+
+    assert response.status_code == 403
+    assert Issue.objects.get(pk=issue.pk).title == "第二版标题"
+    assert len(revisions_of(issue)) == 2

@@ -57,6 +57,7 @@ def test_the_second_of_two_saves_is_refused_and_overwrites_nothing(two_editors, 
     html = response.content.decode()
     assert "wang" in html and "保存了它" in html
     assert "你的修改尚未保存，对方的修改也没有被覆盖" in html
+    assert "请更正" not in html  # there is nothing to correct: the box says what to do
     # Li's own edits come back in the form, untouched.
     again = form_data(response)
     assert again["sections-0-items-0-title"] == "李改的标题"
@@ -126,6 +127,69 @@ def test_a_publish_action_after_the_screen_was_opened_refuses_the_stale_save(two
 
     assert li.post(change_url(issue), li_form).status_code == 200
     assert Issue.objects.get(pk=issue.pk).is_public
+
+
+def test_saving_over_theirs_keeps_the_items_and_sections_they_added_in_order(two_editors, issue):
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang_form = form_data(wang.get(change_url(issue)))
+    # Wang adds an item to the section and a new section with one item, and saves first.
+    wang_form.update(
+        {
+            "sections-0-items-3-title": "王加的新闻",
+            "sections-0-items-3-body": "王加的正文。",
+            "sections-1-title": "王加的栏目",
+            "sections-1-slug": "wang-lan-mu",
+            "sections-1-items-0-title": "王加栏目里的新闻",
+            "sections-1-items-0-body": "正文。",
+        }
+    )
+    assert wang.post(change_url(issue), wang_form).status_code == 302
+
+    # Li, shown the conflict, saves their version over Wang's: a reordered section.
+    li_form["sections-0-items-2-position"] = "1"
+    refused = li.post(change_url(issue), li_form)
+    assert refused.status_code == 200
+    response = li.post(change_url(issue), {**form_data(refused), "overwrite": "on"})
+
+    assert response.status_code == 302
+    sections = list(issue.sections.order_by("position").values_list("position", "title"))
+    assert sections == [(1, "安全行业一周要闻"), (2, "王加的栏目")]
+    items = list(
+        Item.objects.filter(section__issue=issue)
+        .order_by("section__position", "position")
+        .values_list("section__position", "position", "title")
+    )
+    assert items == [
+        (1, 1, "安全行业一周要闻 第 3 条新闻"),
+        (1, 2, "安全行业一周要闻 第 1 条新闻"),
+        (1, 3, "安全行业一周要闻 第 2 条新闻"),
+        (1, 4, "王加的新闻"),
+        (2, 1, "王加栏目里的新闻"),
+    ]
+
+
+def test_saving_over_theirs_keeps_what_they_changed_and_the_editor_did_not(two_editors, issue):
+    wang, li = two_editors
+    li_form = form_data(li.get(change_url(issue)))
+    wang_form = form_data(wang.get(change_url(issue)))
+    wang_form["title"] = "王改的期刊标题"
+    wang_form["sections-0-items-0-body"] = "王改的正文。"
+    wang_form["sections-0-items-1-title"] = "王改的第二条"
+    assert wang.post(change_url(issue), wang_form).status_code == 302
+
+    li_form["sections-0-items-1-title"] = "李改的第二条"  # both changed it: Li confirms, Li wins
+    li_form["sections-0-items-2-source"] = "李加的来源"
+    refused = li.post(change_url(issue), li_form)
+    confirmed = {**form_data(refused), "overwrite": "on"}
+    assert li.post(change_url(issue), confirmed).status_code == 302
+
+    issue.refresh_from_db()
+    assert issue.title == "王改的期刊标题"
+    first, second, third = Item.objects.filter(section__issue=issue).order_by("position")
+    assert first.body == "王改的正文。"
+    assert second.title == "李改的第二条"
+    assert third.source == "李加的来源"
 
 
 def test_the_refusal_says_when_the_other_editor_saved(two_editors, issue):

@@ -113,13 +113,56 @@ def test_an_editor_cannot_delete_a_published_issue(staff_editor):
     assert Issue.objects.filter(pk=issue.pk).exists()
 
 
-def test_an_editor_cannot_delete_a_published_issue_from_the_list(staff_editor):
-    issue = make_issue(issue_date=date(2024, 3, 4))
+@pytest.mark.parametrize("confirmed", [False, True], ids=["asked", "forged confirmation"])
+def test_an_editor_cannot_delete_a_published_issue_from_the_list(staff_editor, confirmed):
+    issue = make_issue(number=31, issue_date=date(2024, 3, 4))
+    other = draft(number=32)
+    data = {"action": "delete_selected", "_selected_action": [issue.pk, other.pk]}
     response = staff_editor.post(
-        LIST_URL, {"action": "delete_selected", "_selected_action": [issue.pk], "post": "yes"}
+        LIST_URL, {**data, "post": "yes"} if confirmed else data, follow=True
     )
-    assert response.status_code == 403
-    assert Issue.objects.filter(pk=issue.pk).exists()
+
+    # Told why, in one line naming the issue; not Django's page about "related objects".
+    html = response.content.decode()
+    assert "第 31 期：已发布的期刊只有主编可以删除。没有删除任何期刊。" in html
+    assert "相关对象" not in html
+    assert Issue.objects.filter(pk__in=[issue.pk, other.pk]).count() == 2
+
+
+def test_an_editor_deletes_drafts_from_the_list(staff_editor):
+    issue = draft()
+    data = {"action": "delete_selected", "_selected_action": [issue.pk]}
+    assert "是的，我确定" in staff_editor.post(LIST_URL, data).content.decode()
+    staff_editor.post(LIST_URL, {**data, "post": "yes"})
+    assert not Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_an_editor_is_not_shown_the_go_live_time_of_the_schedule_action(staff_editor):
+    draft()
+    assert 'name="publish_at"' not in staff_editor.get(LIST_URL).content.decode()
+
+
+def test_a_chief_editor_is_shown_the_go_live_time_with_the_schedule_action(chief_editor):
+    draft()
+    html = chief_editor.get(LIST_URL).content.decode()
+    assert (
+        '<label class="publish-at">上线时间 <input type="datetime-local" name="publish_at"' in html
+    )
+
+
+def test_publishing_an_issue_that_has_a_future_time_says_when_it_goes_live(chief_editor):
+    later = timezone.now() + timedelta(days=2)
+    issue = draft(number=33)
+    Issue.objects.filter(pk=issue.pk).update(published_at=later)
+    response = chief_editor.post(
+        LIST_URL, {"action": "publish", "_selected_action": [issue.pk]}, follow=True
+    )
+    html = response.content.decode()
+    when = timezone.localtime(later).strftime("%Y-%m-%d %H:%M")
+    assert f"第 33 期已有发布时间，将于 {when} 上线。" in html
+    assert "已发布 1 期" not in html  # readers do not see it yet
+    issue.refresh_from_db()
+    assert issue.is_scheduled
 
 
 def test_the_change_screen_hides_delete_from_an_editor_on_a_published_issue(staff_editor):
@@ -175,3 +218,22 @@ def test_scheduling_needs_a_time_in_the_future(chief_editor):
     assert "排期需要填写一个将来的上线时间。" in response.content.decode()
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
+
+
+def test_starting_the_next_issue_twice_warns_that_the_date_is_taken(staff_editor):
+    last_week = make_issue(number=50, issue_date=date(2024, 3, 4))
+    data = {"action": "start_next", "_selected_action": [last_week.pk]}
+    first = staff_editor.post(LIST_URL, data, follow=True).content.decode()
+    assert "出版日期也是" not in first
+    second = staff_editor.post(LIST_URL, data, follow=True).content.decode()
+    assert "第 51 期的出版日期也是 2024-03-11：请核对新一期的日期" in second
+
+
+def test_publishing_an_issue_with_an_empty_section_warns_which(chief_editor):
+    issue = draft(number=52, sections=[("安全行业一周要闻", 2), ("通信行业一周要闻", 0)])
+    response = chief_editor.post(
+        LIST_URL, {"action": "publish", "_selected_action": [issue.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "已发布 1 期。" in html
+    assert "第 52 期：“通信行业一周要闻”栏目还没有新闻：读者会看到一个空栏目。" in html

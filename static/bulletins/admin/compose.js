@@ -16,8 +16,11 @@
     if (!form || !compose) { return; }
     compose.classList.add("compose-on");
 
-    var dirty = false;
+    // A refused save (errors, or someone else's save in between) comes back with the editor's
+    // edits only on screen: leaving would lose them, so the page starts unsaved.
+    var dirty = Boolean(document.getElementById("error-summary") || document.getElementById("conflict"));
     var submitting = false;
+    var status = document.getElementById("compose-status");
     function markDirty() { dirty = true; }
 
     function rowsOf(list) {
@@ -78,20 +81,57 @@
       return null;
     }
 
+    /* The first blank row of a list (blank rows wait at the end): where "last" is. */
+    function endOf(list, except) {
+      return rowsOf(list).filter(function (el) { return el !== except && !isUsed(el); })[0] || null;
+    }
+
+    /* Say where a moved row now is, for screen readers (an aria-live region). */
+    function announce(row) {
+      if (!status) { return; }
+      var list = listOf(row);
+      var headline = row.querySelector(".headline");
+      var text;
+      if (row.classList.contains("item-row")) {
+        var sectionRow = list.closest("li.section-row");
+        var sectionHeadline = sectionRow && sectionRow.querySelector(".section-line .headline");
+        text = (status.dataset.itemMoved || "")
+          .replace("{section}", sectionHeadline ? sectionHeadline.textContent : "");
+      } else {
+        text = status.dataset.sectionMoved || "";
+      }
+      var position = ownInput(row, "position");
+      status.textContent = text
+        .replace("{title}", headline ? headline.textContent : "")
+        .replace("{position}", position ? position.value : "");
+    }
+
     function move(row, step) {
       var list = listOf(row);
-      var rows = rowsOf(list);
-      var index = rows.indexOf(row);
+      var used = rowsOf(list).filter(function (el) { return el === row || isUsed(el); });
+      var index = used.indexOf(row);
       if (step < 0 && index > 0) {
-        place(row, list, rows[index - 1]);
-      } else if (step > 0 && index < rows.length - 1) {
-        place(row, list, rows[index + 1].nextSibling);
+        place(row, list, used[index - 1]);
+      } else if (step > 0 && index < used.length - 1) {
+        place(row, list, used[index + 1].nextSibling);
       } else if (row.classList.contains("item-row")) {
         var other = neighbourList(list, step);
         if (other && canMoveInto(other, row)) {
-          place(row, other, step < 0 ? null : other.firstElementChild);
+          place(row, other, step < 0 ? endOf(other, row) : other.firstElementChild);
         }
       }
+      announce(row);
+    }
+
+    /* The 栏目 choice of an opened item: the row goes to the end of that section at once. */
+    function moveToChosenSection(select) {
+      var row = select.closest("li.item-row");
+      var target = compose.querySelector("ol.item-list[data-section-id='" + select.value + "']");
+      if (!row || !target || target === listOf(row)) { return; }
+      row.dataset.used = "1";
+      place(row, target, endOf(target, row));
+      announce(row);
+      select.focus();
     }
 
     function moveToTypedPosition(input) {
@@ -103,10 +143,10 @@
       var others = rowsOf(list).filter(function (el) { return el !== row && isUsed(el); });
       var before = others[Math.max(wanted, 1) - 1] || null;
       if (!before) {
-        var last = others[others.length - 1];
-        before = last ? last.nextSibling : list.firstElementChild;
+        before = endOf(list, row);
       }
       place(row, list, before === row ? row.nextSibling : before);
+      announce(row);
     }
 
     function sortable(list) {
@@ -147,9 +187,11 @@
       var holder = document.createElement("template");
       holder.innerHTML = html.trim();
       var row = holder.content.firstElementChild;
-      list.appendChild(row);
+      list.insertBefore(row, endOf(list));  // before the blank row that waits at the end
       total.value = String(index + 1);
       row.dataset.used = "1";
+      describe(row);
+      row.querySelectorAll("li.item-row").forEach(describe);
       row.querySelectorAll("ol.item-list").forEach(sortable);
       var details = row.querySelector("details");
       if (details) { details.open = true; }
@@ -177,6 +219,18 @@
       }
     }
 
+    /* A row's controls name their row for screen readers: "上移" of which item. */
+    function describe(row) {
+      if (isUsed(row)) { row.dataset.used = "1"; }
+      var headline = row.querySelector(":scope > details .headline, :scope > .line > details .headline");
+      if (!headline) { return; }
+      headline.id = row.id + "-headline";
+      var controls = row.querySelectorAll(":scope > .move-buttons button, :scope > .line > .move-buttons button");
+      [ownInput(row, "position")].concat(Array.prototype.slice.call(controls)).forEach(function (control) {
+        if (control) { control.setAttribute("aria-describedby", headline.id); }
+      });
+    }
+
     /* After a refused save the rows come back in form order: show the editor's arrangement. */
     function restoreArrangement() {
       compose.querySelectorAll("li.item-row").forEach(function (row) {
@@ -200,6 +254,7 @@
     }
 
     restoreArrangement();
+    compose.querySelectorAll("li.item-row, li.section-row").forEach(describe);
     var sections = sectionList();
     if (sections) { sortable(sections); }
     itemLists().forEach(sortable);
@@ -222,6 +277,8 @@
       var target = event.target;
       if (target.classList.contains("position")) {
         moveToTypedPosition(target);
+      } else if (target.tagName === "SELECT" && /-move_to$/.test(target.name)) {
+        moveToChosenSection(target);
       } else if (target.name && /-DELETE$/.test(target.name)) {
         target.closest("li").classList.toggle("marked-for-deletion", target.checked);
       }
@@ -230,7 +287,7 @@
     compose.addEventListener("input", function (event) {
       var row = event.target.closest("li");
       if (!row || event.target.classList.contains("position")) { return; }
-      if (!isUsed(row)) {
+      if (row.dataset.used !== "1") {
         row.dataset.used = "1";
         renumber();
       }
@@ -239,9 +296,10 @@
 
     form.addEventListener("input", markDirty);
     form.addEventListener("change", markDirty);
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
       renumber();
       submitting = true;
+      if (event.submitter && event.submitter.name === "_continue") { rememberPlace(); }
     });
     window.addEventListener("beforeunload", function (event) {
       if (dirty && !submitting) {
@@ -258,6 +316,7 @@
         var button = form.querySelector("input[name='_continue']");
         renumber();
         submitting = true;
+        rememberPlace();
         if (form.requestSubmit) { form.requestSubmit(button || undefined); } else if (button) { button.click(); }
       }
     });
@@ -266,8 +325,75 @@
       var link = event.target.closest(".error-summary a[href^='#']");
       if (!link) { return; }
       var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (target) { openAround(target); }
+      if (!target) { return; }
+      event.preventDefault();
+      openAround(target);
+      // The field with its label and its row's headline in view, not flush with the top.
+      target.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+      history.replaceState(null, "", link.getAttribute("href"));
     });
+
+    /* "Save and continue editing" (and Ctrl+S) brings the editor back where they were: the
+       same rows open, the same field focused, the page scrolled as it was. */
+    var PLACE_KEY = "newsroom-compose-place";
+    function rowKey(row) {
+      var id = ownInput(row, "id");
+      var kind = row.classList.contains("item-row") ? "item" : "section";
+      if (id && id.value) { return kind + ":" + id.value; }
+      var list = listOf(row);
+      var lists = Array.prototype.slice.call(compose.querySelectorAll("ol." + list.className.split(" ")[0]));
+      return kind + "@" + lists.indexOf(list) + "." + rowsOf(list).indexOf(row);
+    }
+    function findRow(key) {
+      var match = /^(item|section)([:@])(.+)$/.exec(key);
+      if (!match) { return null; }
+      if (match[2] === "@") {  // a row new at the time: found where it stood on screen
+        var at = match[3].split(".");
+        var list = compose.querySelectorAll(match[1] === "item" ? "ol.item-list" : "ol.section-list")[Number(at[0])];
+        return list ? rowsOf(list)[Number(at[1])] || null : null;
+      }
+      var rows = compose.querySelectorAll(match[1] === "item" ? "li.item-row" : "li.section-row");
+      for (var i = 0; i < rows.length; i++) {
+        if (rowKey(rows[i]) === key) { return rows[i]; }
+      }
+      return null;
+    }
+    function rememberPlace() {
+      try {
+        var open = [];
+        compose.querySelectorAll("li > details[open], li > .line > details[open]").forEach(function (details) {
+          open.push(rowKey(details.closest("li")));
+        });
+        var active = document.activeElement;
+        var focusRow = active && compose.contains(active) ? active.closest("li") : null;
+        var focus = focusRow && active.name ? [rowKey(focusRow), active.name.slice(focusRow.dataset.prefix.length + 1)] : null;
+        sessionStorage.setItem(PLACE_KEY, JSON.stringify({
+          path: location.pathname, y: window.scrollY, open: open, focus: focus
+        }));
+      } catch (error) { /* private mode: the place is simply not kept */ }
+    }
+    function restorePlace() {
+      var place = null;
+      try {
+        place = JSON.parse(sessionStorage.getItem(PLACE_KEY) || "null");
+        sessionStorage.removeItem(PLACE_KEY);
+      } catch (error) { return; }
+      if (!place || place.path !== location.pathname || location.hash) { return; }
+      if (document.getElementById("error-summary") || document.getElementById("conflict")) { return; }
+      (place.open || []).forEach(function (key) {
+        var row = findRow(key);
+        var details = row && row.querySelector(":scope > details, :scope > .line > details");
+        if (details) { details.open = true; }
+      });
+      window.scrollTo(0, place.y || 0);
+      if (place.focus) {
+        var row = findRow(place.focus[0]);
+        var field = row && ownInput(row, place.focus[1]);
+        if (field) { field.focus({ preventScroll: true }); }
+      }
+    }
+    restorePlace();
     if (location.hash) {
       var target = document.getElementById(location.hash.slice(1));
       if (target) { openAround(target); }
