@@ -10,15 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Issue
-from .importer import (
-    LegacyImportError,
-    LegacySource,
-    PendingIndex,
-    find_imported,
-    import_source,
-    read_legacy,
-    warning_texts,
-)
+from .importer import PendingIndex, find_imported, import_source, warning_texts
+from .sources import LegacyImportError, LegacySource, read_legacy
 from .suggest import number_from_name, suggest_issue_date
 from .types import ParsedIssue, ParsedItem, ParsedSection
 

@@ -7,205 +7,30 @@ Parsing is pure: text in, a ParsedIssue out, warnings with line numbers, and nev
 for bad input (`ParsedIssue.error` says what is wrong).
 """
 
-import os
 import re
 import statistics
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from enum import Enum
 from itertools import takewhile
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .headlines import HeadlineLists, Headlines, ItemStarts
+from .lines import ITEM_MARK, Kind, classify, is_isolated, mark_bare_page_numbers, split_lines
 from .text import clean_line, collapse_spaces, display_width, is_latin, joiner, spaceless
 from .types import ParsedIssue, ParsedItem, ParsedSection
 
-ITEM_MARK = "■"
 # Bounds the work a file can cause (each line costs a few microseconds, whatever is on it).
 # The sample has 611 lines for 29 items; 100,000 lines would be an issue of thousands.
 MAX_LINES = 200_000
-_LONGEST_TITLE = 1000  # characters: more than any title (the database holds 300)
-_DOT = "·•‧∙・…⋯"
-_DOT_CHARS = set(_DOT + ".")
-_DOTS_LINE = re.compile(rf"(?:[{_DOT}]|\.\.)[{_DOT}.\s]*")
-_FOOTER = re.compile(
-    r"[-—–－]\s*\d{1,4}\s*[-—–－]"
-    r"|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?",
-    re.IGNORECASE,
-)
 _HEADER = re.compile(r"(\d{1,2})\s+(\S.{0,60})")
 _SENTENCE_MARKS = "，。；！？"  # a section heading is a name, never a sentence
 _TERMINAL = tuple("。！？!?”」』…；;")
 _INDENT = "\u3000\u3000"
 
 
-class Kind(Enum):
-    BLANK = "blank"
-    FOOTER = "footer"
-    DOTS = "dots"
-    ITEM = "item"
-    TEXT = "text"
-    HEADER = "header"
-    HEADLINE = "headline"
-
-
-@dataclass(slots=True)
-class Line:
-    number: int
-    raw: str
-    kind: Kind
-    text: str = ""
-    glued_dots: bool = False
-    _width: float | None = None
-
-    @property
-    def width(self):
-        """The display width of the line as printed (see `display_width`), computed once."""
-        if self._width is None:
-            self._width = display_width(self.raw.strip())
-        return self._width
-
-
-def _split_lines(text):
-    """Number the lines; a ■ inside a line starts a new one (same line number)."""
-    lines = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        parts = raw.split(ITEM_MARK)
-        if len(parts) > 1 and parts[0].strip():
-            lines.append((number, parts[0]))
-            parts = parts[1:]
-        elif len(parts) > 1:
-            parts = parts[1:]
-        else:
-            lines.append((number, raw))
-            continue
-        lines.extend((number, ITEM_MARK + part) for part in parts)
-    return lines
-
-
-def _classify(number, raw):
-    stripped = raw.strip()
-    if not stripped:
-        return Line(number, raw, Kind.BLANK)
-    if _FOOTER.fullmatch(stripped):
-        return Line(number, raw, Kind.FOOTER)
-    if _DOTS_LINE.fullmatch(stripped):
-        return Line(number, raw, Kind.DOTS)
-    if stripped.startswith(ITEM_MARK):
-        rest = stripped[len(ITEM_MARK) :]
-        return Line(number, " " + rest if rest[:1].isspace() else rest, Kind.ITEM, rest.strip())
-    glued = _glued_dots_start(stripped)
-    if glued is not None:
-        stripped = stripped[:glued]
-        raw = raw[: raw.rstrip().rfind(stripped[-1:]) + 1] if stripped else ""
-    return Line(number, raw, Kind.TEXT, stripped, glued_dots=glued is not None)
-
-
-def _glued_dots_start(text):
-    """Where dot leaders glued to the end of a line begin (two dots, or three full stops), with
-    the white space before them; None without. (A regular expression searching for them took
-    quadratic time on a long line of spaces.)"""
-    if text[-1:] not in _DOT_CHARS:
-        return None
-    run = len(text) - len(text.rstrip(_DOT))
-    if run < 2:
-        run = len(text) - len(text.rstrip("."))
-        if run < 3:
-            return None
-    return len(text[: len(text) - run].rstrip())
-
-
-def _mark_bare_page_numbers(lines):
-    """A line holding only a short number between blank lines is a page number."""
-    for index, line in enumerate(lines):
-        if line.kind is Kind.TEXT and line.text.isdigit() and len(line.text) <= 3:
-            before = lines[index - 1].kind if index else Kind.BLANK
-            after = lines[index + 1].kind if index + 1 < len(lines) else Kind.BLANK
-            if before is Kind.BLANK and after is Kind.BLANK:
-                line.kind = Kind.FOOTER
-
-
-def _is_isolated(lines, index):
-    """True for a one-line paragraph: how headlines stand in their list."""
-    before = lines[index - 1].kind if index else Kind.BLANK
-    after = lines[index + 1].kind if index + 1 < len(lines) else Kind.BLANK
-    separators = (Kind.BLANK, Kind.FOOTER, Kind.DOTS, Kind.HEADER, Kind.HEADLINE)
-    return before in separators and (after in separators or lines[index].glued_dots)
-
-
-class _HeadlineLists:
-    """Tell, for any candidate section header, the headline list under it, if any.
-
-    A header is followed by its headline list — one-line paragraphs — and dot leaders, all
-    before the section's first item; a body line that merely starts with a number is not.
-    Read line by line from each candidate, a file of many candidates would take quadratic
-    time, so what follows every line is worked out once, from the end of the file back:
-    whether the lines after it form a list (`ok`: no two text lines in a row), whether dots
-    come in it, and its first headline (the next ones are chained in `following`).
-    Phase 1 is before the first dots, when any text line is a headline; phase 2 after them,
-    when only headlines with glued dots go on.
-    """
-
-    def __init__(self, lines):
-        count = len(lines)
-        ok1, dots1, first1 = [True] * (count + 1), [False] * (count + 1), [-1] * (count + 1)
-        ok2, dots2, first2 = [True] * (count + 1), [False] * (count + 1), [-1] * (count + 1)
-        self.following = following = [-1] * count
-        for at in range(count - 1, -1, -1):
-            line = lines[at]
-            kind = line.kind
-            if kind in (Kind.BLANK, Kind.FOOTER):
-                ok1[at], dots1[at], first1[at] = ok1[at + 1], dots1[at + 1], first1[at + 1]
-                ok2[at], dots2[at], first2[at] = ok2[at + 1], dots2[at + 1], first2[at + 1]
-                continue
-            if kind is Kind.DOTS:
-                ok1[at] = ok2[at] = ok2[at + 1]
-                dots1[at] = dots2[at] = True
-                first1[at] = first2[at] = first2[at + 1]
-                continue
-            if kind is not Kind.TEXT:
-                continue  # the list ends here: defaults (ok, no dots, no headline)
-            after = lines[at + 1] if at + 1 < count else None
-            text_follows = after is not None and after.kind is Kind.TEXT
-            if line.glued_dots:
-                # A headline with its dots: the list goes on in phase 2, unless a headline
-                # with dots follows at once (running text); plain text after it ends it.
-                if text_follows and after.glued_dots:
-                    ok = False
-                    following[at] = -1
-                elif text_follows:
-                    ok, following[at] = True, -1
-                else:
-                    ok, following[at] = ok2[at + 1], first2[at + 1]
-                ok1[at] = ok2[at] = ok
-                dots1[at] = dots2[at] = True
-                first1[at] = first2[at] = at
-            else:
-                # Plain text ends a list in phase 2; in phase 1 it is a headline, and a text
-                # line right after it makes the whole thing running text.
-                ok1[at] = not text_follows and ok1[at + 1]
-                dots1[at] = dots1[at + 1]
-                first1[at] = at
-                following[at] = -1 if text_follows else first1[at + 1]
-        self._ok, self._dots, self._first = ok1, dots1, first1
-        self._lines = lines
-
-    def under(self, index):
-        """The headline lines under the candidate header at `index`, or None."""
-        start = index + 1
-        if not (self._ok[start] and self._dots[start]) or self._first[start] < 0:
-            return None
-        headlines, at = [], self._first[start]
-        while at >= 0:
-            headlines.append(self._lines[at])
-            at = self.following[at]
-        return headlines
-
-
 def _find_sections(lines, issue):
-    lists = _HeadlineLists(lines)
+    lists = HeadlineLists(lines)
     last_number = None
     for index, line in enumerate(lines):
         if line.kind is not Kind.TEXT or line.glued_dots:
@@ -237,36 +62,6 @@ def _find_sections(lines, issue):
             headline.kind = Kind.HEADLINE
 
 
-class _ItemStarts:
-    """The first lines of the items (after ■), compared without white space."""
-
-    def __init__(self, lines):
-        self.keys = sorted(
-            {spaceless(line.text) for line in lines if line.kind is Kind.ITEM} - {""}
-        )
-
-    def name(self, text):
-        """True when an item's title could be `text`: an item's first line starts it (a title
-        wraps) or is started by it."""
-        key = spaceless(text)[:_LONGEST_TITLE]
-        if not key:
-            return False
-        at = bisect_left(self.keys, key)
-        if at < len(self.keys) and self.keys[at].startswith(key):
-            return True
-        # An item start that begins `key` sorts at or before it, and at or after any item
-        # start between them, which it therefore begins too: look below, ever shorter.
-        while key:
-            at = bisect_right(self.keys, key) - 1
-            if at < 0:
-                return False
-            below = self.keys[at]
-            if key.startswith(below):
-                return True
-            key = os.path.commonprefix([below, key])
-        return False
-
-
 def _find_continued_headlines(lines):
     """Mark headline lists that a page break placed between or inside items.
 
@@ -274,9 +69,9 @@ def _find_continued_headlines(lines):
     the issue; a headline with glued dots stands for itself. A line before a stray dot
     leader that names no item is text, and stays where it is.
     """
-    items = _ItemStarts(lines)
+    items = ItemStarts(lines)
     for index, line in enumerate(lines):
-        if line.kind is Kind.TEXT and line.glued_dots and _is_isolated(lines, index):
+        if line.kind is Kind.TEXT and line.glued_dots and is_isolated(lines, index):
             line.kind = Kind.HEADLINE
     index = 0
     while index < len(lines):
@@ -296,7 +91,7 @@ def _find_continued_headlines(lines):
             elif kind is Kind.HEADLINE:
                 dots -= 1
                 back -= 1
-            elif kind is Kind.TEXT and _is_isolated(lines, back) and items.name(lines[back].text):
+            elif kind is Kind.TEXT and is_isolated(lines, back) and items.name(lines[back].text):
                 lines[back].kind = Kind.HEADLINE
                 dots -= 1
                 back -= 1
@@ -409,22 +204,6 @@ def _join(lines, width, *, paragraphs):
     return "\n".join(out)
 
 
-class _Headlines:
-    """A section's headlines, compared without white space, built once for all its items."""
-
-    def __init__(self, headlines):
-        self.by_key = {}
-        for headline in headlines:
-            self.by_key[spaceless(headline)] = headline
-        self.keys = sorted(self.by_key)
-        self.longest = min(max(map(len, self.keys), default=0), _LONGEST_TITLE)
-
-    def starts_one(self, prefix):
-        """True when some headline starts with `prefix` (spaceless)."""
-        at = bisect_left(self.keys, prefix)
-        return at < len(self.keys) and self.keys[at].startswith(prefix)
-
-
 def _take_title(draft, headlines, width, issue):
     """Split an item's lines into its title and body, using the headline list when it can."""
     lines = draft.lines
@@ -461,8 +240,8 @@ def parse_legacy(text):
             "is it several issues in one file?"
         ) % {"count": f"{count:,}", "limit": f"{MAX_LINES:,}"}
         return issue
-    lines = [_classify(number, raw) for number, raw in _split_lines(text)]
-    _mark_bare_page_numbers(lines)
+    lines = [classify(number, raw) for number, raw in split_lines(text)]
+    mark_bare_page_numbers(lines)
     _find_sections(lines, issue)
     if not any(line.kind is Kind.HEADER for line in lines):
         issue.error = _(
@@ -484,7 +263,7 @@ def _finish_items(issue, width):
     for section in issue.sections:
         drafts, section.items = section.items, []
         used = set()
-        headlines = _Headlines(section.headlines)
+        headlines = Headlines(section.headlines)
         for draft in drafts:
             if not draft.lines:
                 issue.warn(draft.line, gettext_noop("an empty item (■ alone) is left out"))

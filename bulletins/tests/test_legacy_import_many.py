@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bulletins.legacy import importer
+from bulletins.legacy import importer, sources
 from bulletins.legacy.importer import import_legacy_many
 from bulletins.models import Issue, Item
 
@@ -183,7 +183,7 @@ def test_an_imported_issue_has_a_revision_with_all_its_sections_and_items(legacy
 
 
 def test_a_file_of_more_items_than_an_issue_can_have_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ITEMS", 3)
+    monkeypatch.setattr(sources, "MAX_ITEMS", 3)
     path = tmp_path / "several.txt"
     path.write_text(small_issue("量子", items=4), encoding="utf-8")
     status, _, err = run("import_legacy", str(path))
