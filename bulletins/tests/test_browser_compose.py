@@ -124,7 +124,10 @@ def test_leaving_with_unsaved_changes_warns_and_a_save_does_not(browser_page, li
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
 
+    assert page.inner_text("a.viewsitelink") == "预览"
     page.fill("#id_title", "改了还没保存")
+    # The preview shows what is saved, and now says so.
+    assert page.inner_text("a.viewsitelink") == "预览已保存的版本"
     page.evaluate("location.href = '/admin/'")  # leaving: the warning is dismissed, we stay
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
@@ -134,6 +137,7 @@ def test_leaving_with_unsaved_changes_warns_and_a_save_does_not(browser_page, li
     page.wait_for_selector("ul.messagelist")
     assert "/change/" in page.url
     assert Issue.objects.get(pk=issue.pk).title == "改了还没保存"
+    assert page.inner_text("a.viewsitelink") == "预览"
     page.evaluate("location.href = '/admin/'")
     page.wait_for_url("**/admin/")
     assert dialogs == ["beforeunload"]  # no second warning

@@ -21,7 +21,19 @@
     var dirty = Boolean(document.getElementById("error-summary") || document.getElementById("conflict"));
     var submitting = false;
     var status = document.getElementById("compose-status");
-    function markDirty() { dirty = true; }
+    /* The preview (or the reader's page) shows what is saved: with unsaved changes, its link
+       says so, rather than let the editor believe the preview shows their latest edits. */
+    function showUnsaved() {
+      document.querySelectorAll("a.viewsitelink[data-unsaved-label]").forEach(function (link) {
+        link.textContent = link.dataset.unsavedLabel;
+        link.title = link.dataset.unsavedTitle || "";
+      });
+    }
+    function markDirty() {
+      if (!dirty) { showUnsaved(); }
+      dirty = true;
+    }
+    if (dirty) { showUnsaved(); }
 
     function rowsOf(list) {
       return Array.prototype.filter.call(list.children, function (el) { return el.tagName === "LI"; });
