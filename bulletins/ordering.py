@@ -218,29 +218,3 @@ def _place_unplanned_rows(issue, plan):
         item.position = planned[item.section_id]
     if parked_items:
         Item.objects.bulk_update(parked_items, ["position"])
-
-
-def _renumber(rows):
-    """Give rows positions 1..n in their current order, never colliding on the way."""
-    rows = sorted(rows, key=lambda row: (row.position, row.pk))
-    if [row.position for row in rows] == list(range(1, len(rows) + 1)):
-        return
-    model = type(rows[0])
-    for index, row in enumerate(rows, start=1):
-        row.position = 2 * _PARKED + index
-    model.objects.bulk_update(rows, ["position"])
-    for index, row in enumerate(rows, start=1):
-        row.position = index
-    model.objects.bulk_update(rows, ["position"])
-
-
-def renumber_positions(issue):
-    """Number an issue's sections, and each section's items, 1..n in their stored order."""
-    sections = list(Section.objects.filter(issue=issue).only("id", "position"))
-    if sections:
-        _renumber(sections)
-    items_by_section = {}
-    for item in Item.objects.filter(section__issue=issue).only("id", "section_id", "position"):
-        items_by_section.setdefault(item.section_id, []).append(item)
-    for items in items_by_section.values():
-        _renumber(items)

@@ -273,6 +273,28 @@ def _proxy_ssl_header(value):
 # Only behind a proxy that sets this header itself and drops it from what clients send.
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"))
 
+
+def _media_origins(explicit, storage_options):
+    """List the origins pictures come from besides this site, so the CSP lets readers see them.
+
+    An object store serves pictures from its own host (django-storages' `custom_domain`, or
+    the bucket's address given in MEDIA_ORIGINS), which `img-src 'self'` would block.
+    """
+    origins = [origin.strip() for origin in explicit.replace(",", " ").split() if origin.strip()]
+    domain = storage_options.get("custom_domain") if isinstance(storage_options, dict) else None
+    if domain:
+        origins.append(f"https://{domain}")
+    for origin in origins:
+        scheme, _sep, host = origin.partition("://")
+        if scheme not in {"http", "https"} or not host or "/" in host.rstrip("/"):
+            raise ImproperlyConfigured(
+                f"MEDIA_ORIGINS must list origins like https://media.example.com, not {origin!r}"
+            )
+    return [origin.rstrip("/") for origin in dict.fromkeys(origins)]
+
+
+MEDIA_ORIGINS = _media_origins(os.environ.get("MEDIA_ORIGINS", ""), MEDIA_STORAGE_OPTIONS)
+
 # Content-Security-Policy (django-csp 4): no inline script, no inline style, nothing from
 # elsewhere; the admin (Django's and nested-admin's scripts) keeps within the same rules.
 CONTENT_SECURITY_POLICY = {
@@ -280,7 +302,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", *MEDIA_ORIGINS],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

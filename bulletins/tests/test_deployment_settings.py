@@ -22,6 +22,7 @@ SHOWN = [
     "SECURE_HSTS_SECONDS",
     "SECURE_PROXY_SSL_HEADER",
     "LEGACY_IMPORT_MAX_BYTES",
+    "CONTENT_SECURITY_POLICY",
 ]
 
 
@@ -112,3 +113,27 @@ def test_a_malformed_proxy_header_stops_the_start_with_an_example():
     )
     assert result.returncode != 0
     assert "must look like X-Forwarded-Proto=https" in result.stderr
+
+
+def image_sources(**environment):
+    return production_settings(**environment)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+
+
+def test_pictures_come_from_this_site_only_by_default():
+    assert image_sources() == ["'self'"]
+
+
+def test_an_object_stores_custom_domain_may_serve_the_pictures():
+    options = json.dumps({"bucket_name": "newsroom-media", "custom_domain": "media.example.com"})
+    assert image_sources(MEDIA_STORAGE_OPTIONS=options) == ["'self'", "https://media.example.com"]
+
+
+def test_a_media_origin_is_read_from_the_environment():
+    sources = image_sources(MEDIA_ORIGINS="https://bucket.s3.example.com/")
+    assert sources == ["'self'", "https://bucket.s3.example.com"]
+
+
+def test_a_media_origin_that_is_not_an_origin_stops_the_start():
+    result = run(["-c", "import django; django.setup()"], **PRODUCTION, MEDIA_ORIGINS="*")
+    assert result.returncode != 0
+    assert "MEDIA_ORIGINS must list origins like https://media.example.com" in result.stderr
