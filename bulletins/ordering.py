@@ -131,7 +131,12 @@ def plan_order(section_formset):
                     if target in deleted_pks or target not in by_pk:
                         item_form.add_error(
                             "move_to",
-                            _("This section is being deleted: the item cannot move there."),
+                            _("This section is being deleted: the item cannot move there.")
+                            if target in deleted_pks
+                            else _(
+                                "This section is not on this screen (it was added after the "
+                                "screen was opened): save, then move the item."
+                            ),
                         )
                         continue
                     item_form.moved_to = target

@@ -304,5 +304,7 @@ def test_an_item_sent_to_a_section_the_screen_did_not_show_stays_where_it_was(ed
     response = editor.post(change_url(issue), data)
 
     assert response.status_code == 200
+    assert "这个栏目是打开本页之后才新增的" in response.content.decode()
+    assert "这个栏目将被删除" not in response.content.decode()
     assert added_meanwhile.items.count() == 0
     assert issue.sections.get(position=1).items.count() == 1
