@@ -14,7 +14,7 @@ class BulletinsConfig(AppConfig):
         from .models import Item
 
         cleanup.connect(Item)
-        # A migration that rebuilds a table on SQLite drops its triggers: put them back.
+        # Triggers in their current definition after every migrate (see triggers.py).
         post_migrate.connect(triggers.ensure, sender=self, dispatch_uid="bulletins-triggers")
         from .search import ensure_index
 

@@ -143,6 +143,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+    # Django's SQLite backend, whose table rebuilds (in migrations) keep the triggers.
+    DATABASES["default"]["ENGINE"] = "newsroom.db_backends.sqlite3"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A server that does not answer (a network partition, not a refusal) fails a request, and
     # /healthz, in seconds instead of holding the worker until gunicorn kills it.

@@ -2,11 +2,13 @@
 and for each issue (migration 0015's).
 
 On SQLite, Django applies many schema changes by rebuilding a table (create a copy, move the
-rows, drop the old one), and a rebuilt table has lost its triggers: a later migration could
-silently stop the counting, and the page cache would then serve stale pages. So the triggers
-are put back, if missing, after every `migrate` (`ensure`, on post_migrate), and the counter
-moves once, since a migration may have changed content. PostgreSQL keeps triggers across
-ALTER TABLE. Either way `ensure` replaces them with their current definition.
+rows, drop the old one), and Django's rebuild loses the table's triggers: a migration could
+silently stop the counting, and the page cache would then serve stale pages. The project's
+SQLite backend (`newsroom.db_backends.sqlite3`) keeps them through a rebuild, but for one that
+names a column the rebuild removed; and definitions change. So the triggers are put back after
+every `migrate` (`ensure`, on post_migrate), and the counter moves once, since a migration may
+have changed content. PostgreSQL keeps triggers across ALTER TABLE. Either way `ensure`
+replaces them with their current definition.
 """
 
 from django.db import connections
