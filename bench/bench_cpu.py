@@ -7,9 +7,10 @@ everything else running; this measures the same requests as CPU seconds of the p
 serves them (`time.process_time`), calling the WSGI application directly (middleware, views,
 templates, SQLite queries included; no HTTP server). On a shared machine it moves far less
 than requests/s do. One subprocess per variant, on one SQLite site (the legacy sample
-published): cached, uncached (NEWSROOM_PAGE_CACHE=off), cold (and NEWSROOM_FRAGMENT_CACHE=off)
-and today's code (`--baseline`). Prints milliseconds of CPU per request and the ratios of the
-goals. Asserts nothing.
+published): cached, uncached (NEWSROOM_PAGE_CACHE=off), edited (the first view after an
+editor changed one item of the latest issue: a page cache miss, its other items kept), cold
+(and NEWSROOM_FRAGMENT_CACHE=off) and today's code (`--baseline`). Prints milliseconds of CPU
+per request and the ratios of the goals. Asserts nothing.
 """
 
 import argparse
@@ -68,17 +69,38 @@ def measure(urls, requests):
             body.close()
         return status[0]
 
+    edit = edit_one_item() if os.environ.get("BENCH_EDIT_BEFORE_EACH") else None
     figures = {}
     for name, url in urls.items():
         for _ in range(5):
             status = call(url)  # warm up: templates, connection, caches
         if not status.startswith("200"):
             raise SystemExit(f"{url}: {status}")
-        start = time.process_time()
+        spent = 0.0
         for _ in range(requests):
+            if edit:
+                edit()  # not timed: only the first view after it is
+            start = time.process_time()
             call(url)
-        figures[name] = (time.process_time() - start) / requests * 1000
+            spent += time.process_time() - start
+        figures[name] = spent / requests * 1000
     print(json.dumps(figures))
+
+
+def edit_one_item():
+    """Return a function that changes one item of the latest issue, as an editor's save does:
+    every page showing it is then a cache miss, and its issue's other items are unchanged."""
+    import itertools
+
+    from bulletins.models import Issue, Item
+
+    item = Item.objects.filter(section__issue=Issue.objects.published().newest_first()[0])[0]
+    counter = itertools.count(1)
+
+    def edit():
+        Item.objects.filter(pk=item.pk).update(title=f"{item.title}（第 {next(counter)} 次修改）")
+
+    return edit
 
 
 def run_variant(code, env, urls, requests):
@@ -122,6 +144,7 @@ def main():
         variants = {
             "cached": (ROOT, env),
             "uncached": (ROOT, {**env, "NEWSROOM_PAGE_CACHE": "off"}),
+            "edited": (ROOT, {**env, "BENCH_EDIT_BEFORE_EACH": "1"}),
             "cold": (
                 ROOT,
                 {**env, "NEWSROOM_PAGE_CACHE": "off", "NEWSROOM_FRAGMENT_CACHE": "off"},
@@ -142,7 +165,8 @@ def main():
 
     print(f"CPU ms per request, in-process, SQLite, {args.requests} requests each")
     names = list(variants)
-    print(f"{'page':12} " + " ".join(f"{n:>9}" for n in names) + "  cached/static  today/uncached")
+    header = "  cached/static  today/uncached  today/edited"
+    print(f"{'page':12} " + " ".join(f"{n:>9}" for n in names) + header)
     static = results["cached"]["static file"]
     for page in urls:
         row = [results[n][page] for n in names]
@@ -151,6 +175,7 @@ def main():
             line += f"  {static / results['cached'][page]:12.0%}"
             if "today" in results:
                 line += f"  {results['today'][page] / results['uncached'][page]:13.1f}x"
+                line += f"  {results['today'][page] / results['edited'][page]:11.1f}x"
         print(line)
 
 
