@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -14,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
-from .caching.fragments import issue_page, render_items
+from .caching.fragments import issue_page, render_contents
 from .caching.state import issue_changes
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
-from .models import Issue, Item, Section, count_items
+from .models import Issue, Item, count_items
 from .search import SearchTooBroad, snippet
 
-# An issue's contents: its sections and their items, two queries (only when its page is not
-# kept rendered, see caching.fragments).
+# An issue's contents: its sections and their items, one query (only when its page is not kept
+# rendered, see caching.fragments).
 ISSUE_ITEM = "bulletins/_issue_item.html"
-_CONTENTS = Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
+TOC_ITEM = "bulletins/_toc_item.html"
 
 
 def _with_changes(issues):
@@ -32,13 +31,14 @@ def _with_changes(issues):
 
 def _render_issue(request, issue, *, preview=False):
     def render_page():
-        prefetch_related_objects([issue], _CONTENTS)
-        items = (item for section in issue.sections.all() for item in section.items.all())
-        render_items(ISSUE_ITEM, items, cache=not preview, preview=preview)
+        sections = render_contents(issue, ISSUE_ITEM, TOC_ITEM, cache=not preview, preview=preview)
+        items = [item for section in sections for item in section.item_list]
         context = {
             "issue": issue,
+            "sections": sections,
+            "items": items,
             "preview": preview,
-            "description": issue.editors_note or _headlines(issue),  # for search engines
+            "description": issue.editors_note or _headlines(items),  # for search engines
         }
         return render_to_string("bulletins/issue_detail.html", context, request)
 
@@ -47,12 +47,12 @@ def _render_issue(request, issue, *, preview=False):
     return HttpResponse(issue_page(request, issue, render_page))
 
 
-def _headlines(issue, count=5):
+def _headlines(items, count=5):
     """Describe an issue without an editor's note by its first headlines."""
-    titles = [item.title for section in issue.sections.all() for item in section.items.all()]
+    titles = [item.title for item in items[:count]]
     if not titles:
         return ""
-    return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles[:count])}
+    return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles)}
 
 
 @reader_page

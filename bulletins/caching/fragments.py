@@ -9,22 +9,23 @@ its neighbours), is also kept under a key made of those and of the issue's own c
 changes, which the database keeps (migration 0015): such a page then costs the public state,
 the issue's row and one cache read. A changed issue gets a new key, so it is never stale.
 
-When an issue did change, mostly one item of it did: each item's HTML is kept under a key made
-of everything it is rendered from (the item's columns, its place in the issue, the template,
-the release, language and storage), so only the changed items are rendered again. Previews
-use neither.
+When an issue did change, mostly one item of it did: each item's HTML, and its entry in the
+table of contents, are kept under a key made of everything they are rendered from (the item's
+columns, its place in the issue, the templates, the release, language and storage), so only
+the changed items are rendered again; the issue's sections and items are read in one query, as
+values, which is all the keys need. Previews use neither.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FileField
 from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ..models import Item, Section
 from .pages import state_of
 from .state import release
 
@@ -60,48 +61,71 @@ def issue_page(request, issue, render, part="issue"):
     return html
 
 
-_columns = {}
-
-
-def _content(item):
-    model = type(item)
-    if model not in _columns:
-        _columns[model] = [
-            (field.attname, isinstance(field, FileField)) for field in model._meta.concrete_fields
-        ]
-    return tuple(
-        getattr(item, name).name if is_file else getattr(item, name)
-        for name, is_file in _columns[model]
+def issue_contents(issue):
+    """Return the sections of `issue` in order, each with `item_list`, its items in order (each
+    with its section, and the section with `issue`), from one query (a section without items
+    too); and the values each item was made from, by the item's pk."""
+    section_columns = [field.attname for field in Section._meta.concrete_fields]
+    item_columns = [field.attname for field in Item._meta.concrete_fields]
+    rows = (
+        Section.objects.filter(issue=issue)
+        .order_by("position", "items__position")
+        .values_list(*section_columns, *("items__" + name for name in item_columns))
     )
+    width = len(section_columns)
+    set_issue = Section.issue.field.set_cached_value
+    set_section = Item.section.field.set_cached_value
+    sections, values = [], {}
+    for row in rows:
+        if not sections or sections[-1].pk != row[0]:
+            section = Section.from_db(rows.db, section_columns, row[:width])
+            set_issue(section, issue)
+            section.item_list = []
+            sections.append(section)
+        item_values = row[width:]
+        if item_values[0] is not None:  # None: the LEFT JOIN's row of a section with no items
+            item = Item.from_db(rows.db, item_columns, item_values)
+            set_section(item, section)
+            section.item_list.append(item)
+            values[item.pk] = item_values
+    return sections, values
 
 
-def render_items(template_name, items, *, cache=True, **context):
-    """Set `item.html` on each of `items` (of one issue, fetched with their section and
-    issue): rendered with `template_name` and `context`, or taken from the cache."""
-    items = list(items)
+def render_contents(issue, item_template, toc_template, *, cache=True, **context):
+    """Return the sections of `issue` (see `issue_contents`), each with `toc`, the HTML of its
+    items' entries in the table of contents (`toc_template`), and `items_html`, its items'
+    HTML (`item_template`), both rendered with `context` or taken from the cache: each item's
+    pair is kept under a key made of everything it is rendered from (its columns, its section's
+    place, the issue's number, the templates, the context, the release)."""
+    sections, values = issue_contents(issue)
+    items = [item for section in sections for item in section.item_list]
     cache = cache and settings.NEWSROOM_FRAGMENT_CACHE
     keys, found = [None] * len(items), {}
     if cache:
-        rendered_with = (_rendered_with(), template_name, sorted(context.items()))
-        keys = [
-            "item:"
-            + _digest(
-                rendered_with, item.section.issue.number, item.section.position, _content(item)
-            )
-            for item in items
-        ]
+        rendered_with = (_rendered_with(), item_template, toc_template, sorted(context.items()))
+        prefix = hashlib.sha256(repr(rendered_with).encode())
+        keys = []
+        for item in items:
+            digest = prefix.copy()
+            digest.update(repr((issue.number, item.section.position, values[item.pk])).encode())
+            keys.append("item:" + digest.hexdigest()[:40])
         found = _store().get_many(keys)
     # One context for every item rendered: building one per item costs more than the item.
-    template = get_template(template_name).template
+    item_html = get_template(item_template).template
+    toc_html = get_template(toc_template).template
     shared = Context(context, autoescape=True)
     rendered = {}
     for item, key in zip(items, keys, strict=True):
-        html = found.get(key)
-        if html is None:
+        pair = found.get(key)
+        if pair is None:
             with shared.push(item=item):
-                html = template.render(shared)
-            rendered[key] = html
-        item.html = mark_safe(html)  # rendered by our template, escaped there
+                pair = (toc_html.render(shared), item_html.render(shared))
+            rendered[key] = pair
+        item.toc, item.html = pair
     if rendered and cache:
         _store().set_many(rendered, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
-    return items
+    for section in sections:
+        # Rendered by our templates, escaped there.
+        section.toc = mark_safe("".join(item.toc for item in section.item_list))
+        section.items_html = mark_safe("".join(item.html for item in section.item_list))
+    return sections

@@ -272,3 +272,16 @@ def test_after_an_edit_to_one_item_only_that_item_is_rendered_again(client, issu
         template_rendered.disconnect(note)
     assert "只改了这一条" in html
     assert rendered.count("bulletins/_issue_item.html") == 1
+
+
+def test_after_an_edit_to_a_headline_the_table_of_contents_lists_the_new_one(client, issue):
+    fetch(client, issue.get_absolute_url())
+    edited = Item.objects.filter(section__issue=issue, position=2)
+    old_title = edited.get().title
+    edited.update(title="目录里的新标题")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    assert '<li><a href="#item-1-2">目录里的新标题</a></li>' in toc
+    assert old_title not in html
