@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
-from .caching.fragments import issue_page, render_contents
+from .caching.fragments import issue_page, render_around, render_contents
 from .caching.state import issue_changes
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, Item, count_items
@@ -23,6 +23,8 @@ from .search import SearchTooBroad, snippet
 # rendered, see caching.fragments).
 ISSUE_ITEM = "bulletins/_issue_item.html"
 TOC_ITEM = "bulletins/_toc_item.html"
+ISSUE_META = "bulletins/_issue_meta.html"
+ISSUE_PAGE = "bulletins/issue_detail.html"
 
 
 def _with_changes(issues):
@@ -40,7 +42,23 @@ def _render_issue(request, issue, *, preview=False):
             "preview": preview,
             "description": issue.editors_note or _headlines(items),  # for search engines
         }
-        return render_to_string("bulletins/issue_detail.html", context, request)
+        # The page around its parts that change with its items (the head's description and
+        # picture, each section's entries and items) is kept rendered under what it shows.
+        meta = render_to_string(ISSUE_META, context, request)
+        parts = [meta] + [part for s in sections for part in (s.toc, s.items_html)]
+
+        def context_with(part):
+            for index, section in enumerate(sections):
+                section.toc_part, section.items_part = part(2 * index + 1), part(2 * index + 2)
+            return {**context, "meta": part(0)}
+
+        kept_as = None
+        if not preview:
+            shown = [f.attname for f in Issue._meta.concrete_fields if f.name != "updated_at"]
+            seen_as = (request.scheme, request.get_host())
+            kept_as = (seen_as, [getattr(issue, name) for name in shown])
+            kept_as += tuple(section.values for section in sections)
+        return render_around(ISSUE_PAGE, request, context_with, parts, kept_as=kept_as)
 
     if preview:
         return HttpResponse(render_page())  # never cached, not even in parts

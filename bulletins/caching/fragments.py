@@ -17,11 +17,12 @@ values, which is all the keys need. Previews use neither.
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
 from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -79,6 +80,7 @@ def issue_contents(issue):
     for row in rows:
         if not sections or sections[-1].pk != row[0]:
             section = Section.from_db(rows.db, section_columns, row[:width])
+            section.values = row[:width]
             set_issue(section, issue)
             section.item_list = []
             sections.append(section)
@@ -129,3 +131,33 @@ def render_contents(issue, item_template, toc_template, *, cache=True, **context
         section.toc = mark_safe("".join(item.toc for item in section.item_list))
         section.items_html = mark_safe("".join(item.html for item in section.item_list))
     return sections
+
+
+def render_around(template_name, request, context_with, parts, *, kept_as=None):
+    """Return `template_name` rendered for `request` with the context that `context_with(part)`
+    returns, where `part(i)` stands for `parts[i]`, HTML rendered apart (each item's, say).
+
+    With `kept_as`, everything the rest of the page is rendered from (besides the release,
+    language and template), the rest is kept in the cache under it, with markers where the
+    parts go: a page of which only parts changed then costs putting them in. Markers are a
+    random token and a part's index, which the template must output as given (no filter)."""
+    if kept_as is None or not settings.NEWSROOM_FRAGMENT_CACHE:
+        return render_to_string(template_name, context_with(parts.__getitem__), request)
+    key = "around:" + _digest(_rendered_with(), template_name, kept_as)
+    store = _store()
+    kept = store.get(key)
+    if kept is None:
+        token = secrets.token_hex(16)
+        html = render_to_string(
+            template_name, context_with(lambda i: mark_safe(f"{token}{i}{token}")), request
+        )
+        pieces = html.split(token)  # text, index, text, index, ..., text
+        if len(pieces) % 2 == 0 or not all(index.isdigit() for index in pieces[1::2]):
+            raise ValueError(f"{template_name} altered a part's marker")
+        kept = (pieces[0::2], [int(index) for index in pieces[1::2]])
+        store.set(key, kept, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
+    texts, indexes = kept
+    html = [texts[0]]
+    for index, text in zip(indexes, texts[1:], strict=True):
+        html += (parts[index], text)
+    return "".join(html)

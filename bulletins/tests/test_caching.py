@@ -285,3 +285,40 @@ def test_after_an_edit_to_a_headline_the_table_of_contents_lists_the_new_one(cli
     toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
     assert '<li><a href="#item-1-2">目录里的新标题</a></li>' in toc
     assert old_title not in html
+
+
+def test_an_issue_page_assembled_from_kept_parts_is_the_page_rendered_whole(
+    client, issue, settings
+):
+    settings.NEWSROOM_PAGE_CACHE = False  # each request renders (from kept parts or whole)
+    url = issue.get_absolute_url()
+
+    def whole():
+        settings.NEWSROOM_FRAGMENT_CACHE = False
+        html = client.get(url).content
+        settings.NEWSROOM_FRAGMENT_CACHE = True
+        return html
+
+    assert client.get(url).content == whole()  # rendered, its parts kept
+    Item.objects.filter(section__issue=issue, position=3).update(body="改过的正文。")
+    assert client.get(url).content == whole()  # put together from kept parts and one new item
+
+
+def test_an_edit_to_a_sections_title_shows_on_the_next_view(client, issue):
+    fetch(client, issue.get_absolute_url())
+    issue.sections.update(title="新的栏目名")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "</span>卫星通信<" not in html and "</span>卫星通信\n" not in html
+    assert html.count("新的栏目名") == 3  # the contents, the heading, "more from"
+
+
+def test_an_edit_to_the_issues_title_shows_on_the_next_view(client, issue):
+    fetch(client, issue.get_absolute_url())
+    Issue.objects.filter(pk=issue.pk).update(title="新的期刊名")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "本周要闻" not in html
+    assert '<h1 class="issue-title">新的期刊名</h1>' in html
