@@ -26,7 +26,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..models import Item, Section
+from ..contents import issue_contents
 from .pages import state_of
 from .state import release
 
@@ -60,37 +60,6 @@ def issue_page(request, issue, render, part="issue"):
         html = render()
         store.set(key, html, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
     return html
-
-
-def issue_contents(issue):
-    """Return the sections of `issue` in order, each with `item_list`, its items in order (each
-    with its section, and the section with `issue`), from one query (a section without items
-    too); and the values each item was made from, by the item's pk."""
-    section_columns = [field.attname for field in Section._meta.concrete_fields]
-    item_columns = [field.attname for field in Item._meta.concrete_fields]
-    rows = (
-        Section.objects.filter(issue=issue)
-        .order_by("position", "items__position")
-        .values_list(*section_columns, *("items__" + name for name in item_columns))
-    )
-    width = len(section_columns)
-    set_issue = Section.issue.field.set_cached_value
-    set_section = Item.section.field.set_cached_value
-    sections, values = [], {}
-    for row in rows:
-        if not sections or sections[-1].pk != row[0]:
-            section = Section.from_db(rows.db, section_columns, row[:width])
-            section.values = row[:width]
-            set_issue(section, issue)
-            section.item_list = []
-            sections.append(section)
-        item_values = row[width:]
-        if item_values[0] is not None:  # None: the LEFT JOIN's row of a section with no items
-            item = Item.from_db(rows.db, item_columns, item_values)
-            set_section(item, section)
-            section.item_list.append(item)
-            values[item.pk] = item_values
-    return sections, values
 
 
 def render_contents(issue, item_template, toc_template, *, cache=True, **context):
