@@ -15,8 +15,9 @@ from django.views.decorators.cache import never_cache
 from .caching import reader_page
 from .caching.fragments import issue_page, render_around, render_contents
 from .caching.state import issue_changes
+from .contents import issue_contents
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
-from .models import Issue, Item, count_items
+from .models import Issue, count_items
 from .search import SearchTooBroad, snippet
 
 # An issue's contents: its sections and their items, one query (only when its page is not kept
@@ -115,13 +116,8 @@ def item_detail(request, number, section_position, item_position):
     issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
 
     def render_page():
-        items = list(
-            Item.objects.filter(section__issue=issue)
-            .select_related("section")
-            .order_by("section__position", "position")
-        )
-        for item in items:
-            item.section.issue = issue
+        sections, _ = issue_contents(issue)
+        items = [item for section in sections for item in section.item_list]
         positions = [(item.section.position, item.position) for item in items]
         if (section_position, item_position) not in positions:
             raise Http404("No such item in this issue.")
