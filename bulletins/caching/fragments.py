@@ -109,7 +109,8 @@ def render_around(template_name, request, context_with, parts, *, kept_as=None):
     With `kept_as`, everything the rest of the page is rendered from (besides the release,
     language and template), the rest is kept in the cache under it, with markers where the
     parts go: a page of which only parts changed then costs putting them in. Markers are a
-    random token and a part's index, which the template must output as given (no filter)."""
+    random token and a part's index; the template must output each of them, as given (no
+    filter)."""
     if kept_as is None or not settings.NEWSROOM_FRAGMENT_CACHE:
         return render_to_string(template_name, context_with(parts.__getitem__), request)
     key = "around:" + _digest(_rendered_with(), template_name, kept_as)
@@ -121,9 +122,11 @@ def render_around(template_name, request, context_with, parts, *, kept_as=None):
             template_name, context_with(lambda i: mark_safe(f"{token}{i}{token}")), request
         )
         pieces = html.split(token)  # text, index, text, index, ..., text
-        if len(pieces) % 2 == 0 or not all(index.isdigit() for index in pieces[1::2]):
-            raise ValueError(f"{template_name} altered a part's marker")
-        kept = (pieces[0::2], [int(index) for index in pieces[1::2]])
+        indexes = pieces[1::2]
+        whole = len(pieces) % 2 == 1 and all(index.isdigit() for index in indexes)
+        if not whole or len(set(indexes)) != len(parts):
+            raise ValueError(f"{template_name} left out or altered a part's marker")
+        kept = (pieces[0::2], [int(index) for index in indexes])
         store.set(key, kept, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
     texts, indexes = kept
     html = [texts[0]]

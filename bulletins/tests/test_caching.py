@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from bulletins.caching import public_state, reader_page, triggers
+from bulletins.caching.fragments import render_around
 from bulletins.caching.middleware import PageCacheMiddleware
 from bulletins.models import Issue, Item
 
@@ -322,3 +323,13 @@ def test_an_edit_to_the_issues_title_shows_on_the_next_view(client, issue):
 
     assert "本周要闻" not in html
     assert '<h1 class="issue-title">新的期刊名</h1>' in html
+
+
+def test_a_page_template_that_leaves_out_a_part_fails_loudly_rather_than_lose_it(rf):
+    def context_with(part):
+        return {"title": part(0)}
+
+    with pytest.raises(ValueError, match="left out or altered"):
+        render_around(
+            "bulletins/no_issue.html", rf.get("/"), context_with, ["<p>a</p>"], kept_as=("x",)
+        )
