@@ -59,25 +59,57 @@ def contents_rows(issue):
 
 
 def issue_contents(issue):
-    """Return the sections of `issue` in order, each with `item_list`, its items in order (each
-    with its section, and the section with `issue`), and `values`, its columns; and the values
-    each item was made from, by the item's pk."""
+    """Return the sections of `issue` in order (each with `issue`), each with `values`, its
+    columns, and `rows`, the columns of its items in order: an item is made only when it is
+    needed (`make_item`), since a page kept in parts needs the values of all and few items."""
     width = len(SECTION_COLUMNS)
-    db = Section.objects.db
     set_issue = Section.issue.field.set_cached_value
-    set_section = Item.section.field.set_cached_value
-    sections, values = [], {}
+    sections = []
     for row in contents_rows(issue):
         if not sections or sections[-1].pk != row[0]:
-            section = Section.from_db(db, SECTION_COLUMNS, row[:width])
+            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
             section.values = row[:width]
             set_issue(section, issue)
-            section.item_list = []
+            section.rows = []
             sections.append(section)
         item_values = row[width:]
         if item_values[0] is not None:  # None: the LEFT JOIN's row of a section with no items
-            item = Item.from_db(db, ITEM_COLUMNS, item_values)
-            set_section(item, section)
-            section.item_list.append(item)
-            values[item.pk] = item_values
-    return sections, values
+            section.rows.append(item_values)
+    return sections
+
+
+def make_item(section, values):
+    """Return the item of `section` made from `values`, one of `section.rows`."""
+    item = Item.from_db(Item.objects.db, ITEM_COLUMNS, values)
+    Item.section.field.set_cached_value(item, section)
+    return item
+
+
+def item_rows(sections):
+    """Return `(section, values)` of every item of `sections`, in order."""
+    return [(section, values) for section in sections for values in section.rows]
+
+
+_POSITION = ITEM_COLUMNS.index("position")
+
+
+def place_of(section, values):
+    """Return `(section position, item position)` of the item of `section` made of `values`."""
+    return section.position, values[_POSITION]
+
+
+def item_values(sections, column):
+    """Return the `column` of every item of `sections`, in order."""
+    index = ITEM_COLUMNS.index(column)
+    return [values[index] for section in sections for values in section.rows]
+
+
+def pictured_items(sections):
+    """Return the items of `sections` that have a picture's record, in order."""
+    index = ITEM_COLUMNS.index("image_renditions")
+    return [
+        make_item(section, values)
+        for section in sections
+        for values in section.rows
+        if values[index]
+    ]

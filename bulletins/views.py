@@ -15,7 +15,14 @@ from django.views.decorators.cache import never_cache
 from .caching import reader_page
 from .caching.fragments import issue_page, render_around, render_contents
 from .caching.state import issue_changes
-from .contents import issue_contents
+from .contents import (
+    issue_contents,
+    item_rows,
+    item_values,
+    make_item,
+    pictured_items,
+    place_of,
+)
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, count_items
 from .search import SearchTooBroad, snippet
@@ -35,13 +42,12 @@ def _with_changes(issues):
 def _render_issue(request, issue, *, preview=False):
     def render_page():
         sections = render_contents(issue, ISSUE_ITEM, TOC_ITEM, cache=not preview, preview=preview)
-        items = [item for section in sections for item in section.item_list]
         context = {
             "issue": issue,
             "sections": sections,
-            "items": items,
+            "pictured_items": pictured_items(sections),  # for the picture other sites show
             "preview": preview,
-            "description": issue.editors_note or _headlines(items),  # for search engines
+            "description": issue.editors_note or _headlines(sections),  # for search engines
         }
         # The page around its parts that change with its items (the head's description and
         # picture, each section's entries and items) is kept rendered under what it shows.
@@ -66,9 +72,9 @@ def _render_issue(request, issue, *, preview=False):
     return HttpResponse(issue_page(request, issue, render_page))
 
 
-def _headlines(items, count=5):
+def _headlines(sections, count=5):
     """Describe an issue without an editor's note by its first headlines."""
-    titles = [item.title for item in items[:count]]
+    titles = item_values(sections, "title")[:count]
     if not titles:
         return ""
     return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles)}
@@ -116,18 +122,16 @@ def item_detail(request, number, section_position, item_position):
     issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
 
     def render_page():
-        sections, _ = issue_contents(issue)
-        items = [item for section in sections for item in section.item_list]
-        positions = [(item.section.position, item.position) for item in items]
+        rows = item_rows(issue_contents(issue))
+        positions = [place_of(section, values) for section, values in rows]
         if (section_position, item_position) not in positions:
             raise Http404("No such item in this issue.")
         index = positions.index((section_position, item_position))
-        item = items[index]
         context = {
             "issue": issue,
-            "item": item,
-            "previous": items[index - 1] if index > 0 else None,
-            "next": items[index + 1] if index + 1 < len(items) else None,
+            "item": make_item(*rows[index]),
+            "previous": make_item(*rows[index - 1]) if index > 0 else None,
+            "next": make_item(*rows[index + 1]) if index + 1 < len(rows) else None,
         }
         return render_to_string("bulletins/item_detail.html", context, request)
 

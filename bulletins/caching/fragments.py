@@ -26,7 +26,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..contents import issue_contents
+from ..contents import issue_contents, item_rows, make_item
 from .pages import state_of
 from .state import release
 
@@ -63,42 +63,42 @@ def issue_page(request, issue, render, part="issue"):
 
 
 def render_contents(issue, item_template, toc_template, *, cache=True, **context):
-    """Return the sections of `issue` (see `issue_contents`), each with `toc`, the HTML of its
-    items' entries in the table of contents (`toc_template`), and `items_html`, its items'
-    HTML (`item_template`), both rendered with `context` or taken from the cache: each item's
-    pair is kept under a key made of everything it is rendered from (its columns, its section's
-    place, the issue's number, the templates, the context, the release)."""
-    sections, values = issue_contents(issue)
-    items = [item for section in sections for item in section.item_list]
+    """Return the sections of `issue` (see `contents.issue_contents`), each with `toc`, the HTML
+    of its items' entries in the table of contents (`toc_template`), and `items_html`, its
+    items' HTML (`item_template`), both rendered with `context` or taken from the cache: each
+    item's pair is kept under a key made of everything it is rendered from (its columns, its
+    section's place, the issue's number, the templates, the context, the release)."""
+    sections = issue_contents(issue)
+    rows = item_rows(sections)
     cache = cache and settings.NEWSROOM_FRAGMENT_CACHE
-    keys, found = [None] * len(items), {}
+    keys, found = [None] * len(rows), {}
     if cache:
         rendered_with = (_rendered_with(), item_template, toc_template, sorted(context.items()))
         prefix = hashlib.sha256(repr(rendered_with).encode())
         keys = []
-        for item in items:
+        for section, values in rows:
             digest = prefix.copy()
-            digest.update(repr((issue.number, item.section.position, values[item.pk])).encode())
+            digest.update(repr((issue.number, section.position, values)).encode())
             keys.append("item:" + digest.hexdigest()[:40])
         found = _store().get_many(keys)
     # One context for every item rendered: building one per item costs more than the item.
     item_html = get_template(item_template).template
     toc_html = get_template(toc_template).template
     shared = Context(context, autoescape=True)
-    rendered = {}
-    for item, key in zip(items, keys, strict=True):
+    rendered, pairs = {}, {section.pk: [] for section in sections}
+    for (section, values), key in zip(rows, keys, strict=True):
         pair = found.get(key)
         if pair is None:
-            with shared.push(item=item):
+            with shared.push(item=make_item(section, values)):
                 pair = (toc_html.render(shared), item_html.render(shared))
             rendered[key] = pair
-        item.toc, item.html = pair
+        pairs[section.pk].append(pair)
     if rendered and cache:
         _store().set_many(rendered, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
     for section in sections:
         # Rendered by our templates, escaped there.
-        section.toc = mark_safe("".join(item.toc for item in section.item_list))
-        section.items_html = mark_safe("".join(item.html for item in section.item_list))
+        section.toc = mark_safe("".join(toc for toc, _ in pairs[section.pk]))
+        section.items_html = mark_safe("".join(html for _, html in pairs[section.pk]))
     return sections
 
 

@@ -94,7 +94,8 @@ def share_image(item, request):
 def first_share_image(items, request):
     """The first picture of `items` (an issue's, in reading order)."""
     for item in items:
-        image = share_image(item, request)
+        # An item without a record has no shared copy; the record is cheaper to look at.
+        image = item.image_renditions and share_image(item, request)
         if image:
             return image
     return None

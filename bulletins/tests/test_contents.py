@@ -4,7 +4,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bulletins.contents import ITEM_COLUMNS, SECTION_COLUMNS, contents_rows, issue_contents
+from bulletins.contents import (
+    ITEM_COLUMNS,
+    SECTION_COLUMNS,
+    contents_rows,
+    issue_contents,
+    item_rows,
+    item_values,
+    make_item,
+    pictured_items,
+    place_of,
+)
 from bulletins.models import Item, Section
 
 from .factories import make_issue
@@ -36,11 +46,29 @@ def test_each_issue_gets_its_own_rows_as_the_orm_reads_them_json_included():
 def test_an_issue_s_contents_are_one_query_in_reading_order():
     issue = make_issue(sections=[("甲", 2), ("乙", 0), ("丙", 1)])
     with CaptureQueriesContext(connection) as queries:
-        sections, values = issue_contents(issue)
+        sections = issue_contents(issue)
     assert len(queries) == 1
     assert [section.title for section in sections] == ["甲", "乙", "丙"]
-    assert [[item.position for item in s.item_list] for s in sections] == [[1, 2], [], [1]]
-    item = sections[2].item_list[0]
-    assert item.section is sections[2] and item.section.issue is issue
-    assert item.get_absolute_url() == f"/issues/{issue.number}/3-1/"
-    assert values[item.pk] == tuple(getattr(item, name) for name in ITEM_COLUMNS)
+    assert [place_of(*row) for row in item_rows(sections)] == [(1, 1), (1, 2), (3, 1)]
+    assert item_values(sections, "title") == ["甲 第 1 条新闻", "甲 第 2 条新闻", "丙 第 1 条新闻"]
+
+
+def test_an_item_made_from_its_row_is_the_item_with_its_section_and_issue():
+    issue = make_issue(sections=[("甲", 1), ("乙", 2)])
+    section, values = item_rows(issue_contents(issue))[2]
+    with CaptureQueriesContext(connection) as queries:
+        item = make_item(section, values)
+        url = item.get_absolute_url()
+    assert not queries
+    assert item == Item.objects.get(section__issue=issue, section__position=2, position=2)
+    assert item.section.issue is issue and url == f"/issues/{issue.number}/2-2/"
+    assert values == tuple(getattr(item, name) for name in ITEM_COLUMNS)
+
+
+def test_only_items_with_a_picture_are_made_for_the_picture_other_sites_show():
+    issue = make_issue(sections=[("甲", 3)])
+    Item.objects.filter(section__issue=issue, position=2).update(
+        image="items/a.jpg", image_renditions={"share": {"name": "items/a.jpg"}}
+    )
+    pictured = pictured_items(issue_contents(issue))
+    assert [item.position for item in pictured] == [2]
