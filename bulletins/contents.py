@@ -1,61 +1,83 @@
-"""Read an issue's contents, its sections and their items in order, in one query.
+"""Read a reader's issue, and its contents, its sections and their items in order, in one
+query each.
 
 An issue page that is not kept rendered whole (see caching.fragments) needs every section and
-item of its issue, as values: they are what the kept fragments are keyed on. Django takes about
-five times longer to build and compile that query than SQLite takes to run it, so its SQL is
-built once per database and run with the issue's id; Django's own converters turn the columns
-into Python values, as the ORM would.
+item of its issue, as values: they are what the kept fragments are keyed on; it makes only the
+items it renders. Django takes about five times longer to build that query than SQLite takes
+to run it, so it is prepared (see `prepared`), as is the query of the issue itself, which
+every issue and item page runs, from the page cache's too.
 """
 
-from django.db import connections
+from django.utils import timezone
 
-from .models import Item, Section
+from .caching.state import issue_changes
+from .models import Issue, Item, Section
+from .prepared import PreparedQuery
+
+ISSUE_COLUMNS = [field.attname for field in Issue._meta.concrete_fields]
 
 SECTION_COLUMNS = [field.attname for field in Section._meta.concrete_fields]
 ITEM_COLUMNS = [field.attname for field in Item._meta.concrete_fields]
 
-_prepared = {}  # database alias: (SQL, converters by column)
+
+def _published(now):
+    return Issue.objects.published(now=now).annotate(public_changes=issue_changes())
 
 
-def _query(issue):
-    """Return the SQL of the query of an issue's contents (its one parameter: the issue's id),
-    the converters of its columns (Django's SQLCompiler's, by column position) and the database."""
-    alias = Section.objects.db
-    if alias not in _prepared:
-        rows = (
-            Section.objects.filter(issue_id=issue.pk)
-            .order_by("position", "items__position")
-            .values_list(*SECTION_COLUMNS, *("items__" + name for name in ITEM_COLUMNS))
-        )
-        compiler = rows.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        if list(params) != [issue.pk]:
-            raise RuntimeError(f"the query of an issue's contents has parameters {params}")
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        _prepared[alias] = (sql, converters)
-    return *_prepared[alias], alias
+def _adapt_published(connection, now, *number):
+    # In the order of the SQL Django compiles from published(): it sorts a filter's keywords.
+    return [connection.ops.adapt_datetimefield_value(now), Issue.Status.PUBLISHED.value, *number]
+
+
+_ISSUE = PreparedQuery(
+    Issue,
+    lambda now, number: (
+        _published(now).filter(number=number).values_list(*ISSUE_COLUMNS, "public_changes")
+    ),
+    _adapt_published,
+)
+_LATEST = PreparedQuery(
+    Issue,
+    lambda now: _published(now).newest_first().values_list(*ISSUE_COLUMNS, "public_changes")[:1],
+    _adapt_published,
+)
+
+
+def _issue(rows):
+    if not rows:
+        return None
+    issue = Issue.from_db(Issue.objects.db, ISSUE_COLUMNS, rows[0][:-1])
+    issue.public_changes = rows[0][-1]
+    return issue
+
+
+def published_issue(number):
+    """Return the published issue numbered `number`, with `public_changes`, its own count of
+    changes (see caching.state.issue_changes); None if readers cannot see one."""
+    return _issue(_ISSUE.rows(timezone.now(), number))
+
+
+def latest_issue():
+    """Return the issue readers see first (see `IssueQuerySet.newest_first`), with
+    `public_changes`; None before the first is published."""
+    return _issue(_LATEST.rows(timezone.now()))
+
+
+_CONTENTS = PreparedQuery(
+    Section,
+    lambda issue_id: (
+        Section.objects.filter(issue_id=issue_id)
+        .order_by("position", "items__position")
+        .values_list(*SECTION_COLUMNS, *("items__" + name for name in ITEM_COLUMNS))
+    ),
+    lambda connection, issue_id: [issue_id],
+)
 
 
 def contents_rows(issue):
     """Return the rows of `issue`'s contents: a section's columns, then one of its items' (all
     None for a section without items), sections and items in order."""
-    sql, converters, alias = _query(issue)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [issue.pk])
-        rows = cursor.fetchall()
-    if not converters:
-        return [tuple(row) for row in rows]
-    converted = []
-    for row in rows:
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-        converted.append(tuple(row))
-    return converted
+    return _CONTENTS.rows(issue.pk)
 
 
 def issue_contents(issue):

@@ -14,14 +14,15 @@ from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
 from .caching.fragments import issue_page, render_around, render_contents
-from .caching.state import issue_changes
 from .contents import (
     issue_contents,
     item_rows,
     item_values,
+    latest_issue,
     make_item,
     pictured_items,
     place_of,
+    published_issue,
 )
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
 from .models import Issue, count_items
@@ -35,8 +36,11 @@ ISSUE_META = "bulletins/_issue_meta.html"
 ISSUE_PAGE = "bulletins/issue_detail.html"
 
 
-def _with_changes(issues):
-    return issues.annotate(public_changes=issue_changes())
+def _published_or_404(number):
+    issue = published_issue(number)
+    if issue is None:
+        raise Http404("No published issue has this number.")
+    return issue
 
 
 def _render_issue(request, issue, *, preview=False):
@@ -82,7 +86,7 @@ def _headlines(sections, count=5):
 
 @reader_page
 def home(request):
-    issue = _with_changes(Issue.objects.published().newest_first()).first()
+    issue = latest_issue()
     if issue is None:
         return render(request, "bulletins/no_issue.html", status=200)
     return _render_issue(request, issue)
@@ -90,7 +94,7 @@ def home(request):
 
 @reader_page
 def issue_detail(request, number):
-    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
+    issue = _published_or_404(number)
     return _render_issue(request, issue)
 
 
@@ -119,7 +123,7 @@ def issue_archive(request):
 
 @reader_page
 def item_detail(request, number, section_position, item_position):
-    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
+    issue = _published_or_404(number)
 
     def render_page():
         rows = item_rows(issue_contents(issue))

@@ -1,8 +1,11 @@
 """bulletins.contents: an issue's sections and items, in one query, as the ORM reads them."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bulletins.contents import (
     ITEM_COLUMNS,
@@ -11,11 +14,13 @@ from bulletins.contents import (
     issue_contents,
     item_rows,
     item_values,
+    latest_issue,
     make_item,
     pictured_items,
     place_of,
+    published_issue,
 )
-from bulletins.models import Item, Section
+from bulletins.models import Issue, Item, Section
 
 from .factories import make_issue
 
@@ -72,3 +77,38 @@ def test_only_items_with_a_picture_are_made_for_the_picture_other_sites_show():
     )
     pictured = pictured_items(issue_contents(issue))
     assert [item.position for item in pictured] == [2]
+
+
+def test_the_issue_of_a_reader_page_is_the_published_one_with_its_count_of_changes():
+    published = make_issue(number=3)
+    make_issue(number=4, status=Issue.Status.DRAFT)
+    make_issue(number=5, published_at="future")
+    published.sections.update(title="改过")  # counted for published issues
+
+    found = published_issue(3)
+
+    assert found == published and found.title == published.title
+    assert found.published_at == Issue.objects.get(pk=published.pk).published_at
+    assert found.public_changes >= 1
+    assert published_issue(4) is None and published_issue(5) is None
+    assert published_issue(6) is None
+
+
+def test_a_scheduled_issue_is_found_once_its_time_has_come(monkeypatch):
+    make_issue(number=1)
+    scheduled = make_issue(number=2, published_at="future")
+    assert published_issue(2) is None and latest_issue().number == 1  # prepared by now
+
+    later = scheduled.published_at + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert published_issue(2) == scheduled and latest_issue() == scheduled
+
+
+def test_the_latest_issue_is_the_one_readers_see_first():
+    assert latest_issue() is None
+    make_issue(number=10, issue_date=date(2024, 1, 8))
+    imported_old = make_issue(number=11, issue_date=date(2023, 5, 1))
+    newest = make_issue(number=9, issue_date=date(2024, 1, 15))
+    assert latest_issue() == newest
+    assert latest_issue() != imported_old
