@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
-from .caching.fragments import issue_page, render_around, render_contents
+from .caching.fragments import (
+    issue_page,
+    issue_shown,
+    render_around,
+    render_contents,
+    render_kept,
+)
 from .contents import (
     issue_contents,
     item_rows,
@@ -34,6 +40,7 @@ ISSUE_ITEM = "bulletins/_issue_item.html"
 TOC_ITEM = "bulletins/_toc_item.html"
 ISSUE_META = "bulletins/_issue_meta.html"
 ISSUE_PAGE = "bulletins/issue_detail.html"
+ITEM_PAGE = "bulletins/item_detail.html"
 
 
 def _published_or_404(number):
@@ -65,10 +72,7 @@ def _render_issue(request, issue, *, preview=False):
 
         kept_as = None
         if not preview:
-            shown = [f.attname for f in Issue._meta.concrete_fields if f.name != "updated_at"]
-            seen_as = (request.scheme, request.get_host())
-            kept_as = (seen_as, [getattr(issue, name) for name in shown])
-            kept_as += tuple(section.values for section in sections)
+            kept_as = (issue_shown(issue), *(section.values for section in sections))
         return render_around(ISSUE_PAGE, request, context_with, parts, kept_as=kept_as)
 
     if preview:
@@ -131,13 +135,22 @@ def item_detail(request, number, section_position, item_position):
         if (section_position, item_position) not in positions:
             raise Http404("No such item in this issue.")
         index = positions.index((section_position, item_position))
-        context = {
-            "issue": issue,
-            "item": make_item(*rows[index]),
-            "previous": make_item(*rows[index - 1]) if index > 0 else None,
-            "next": make_item(*rows[index + 1]) if index + 1 < len(rows) else None,
-        }
-        return render_to_string("bulletins/item_detail.html", context, request)
+        previous = rows[index - 1] if index > 0 else None
+        following = rows[index + 1] if index + 1 < len(rows) else None
+
+        def render_item():
+            context = {
+                "issue": issue,
+                "item": make_item(*rows[index]),
+                "previous": previous and make_item(*previous),
+                "next": following and make_item(*following),
+            }
+            return render_to_string(ITEM_PAGE, context, request)
+
+        # Kept under what it shows, the same after an edit to another item of its issue.
+        shown = [issue_shown(issue)]
+        shown += [row and (row[0].values, row[1]) for row in (previous, rows[index], following)]
+        return render_kept(request, ITEM_PAGE, shown, render_item)
 
     # The page shows its issue only (the item, its neighbours): kept under the issue's count.
     part = ("item", section_position, item_position)

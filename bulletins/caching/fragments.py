@@ -13,7 +13,9 @@ When an issue did change, mostly one item of it did: each item's HTML, and its e
 table of contents, are kept under a key made of everything they are rendered from (the item's
 columns, its place in the issue, the templates, the release, language and storage), so only
 the changed items are rendered again; the issue's sections and items are read in one query, as
-values, which is all the keys need. Previews use neither.
+values, which is all the keys need. The rest of the issue page is kept with markers where those
+parts go, under what it shows (`render_around`), and an item's page under the values of the
+item, its neighbours and its issue (`render_kept`). Previews use none of these.
 """
 
 import hashlib
@@ -27,6 +29,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ..contents import issue_contents, item_rows, make_item
+from ..models import Issue
 from .pages import state_of
 from .state import release
 
@@ -107,13 +110,14 @@ def render_around(template_name, request, context_with, parts, *, kept_as=None):
     returns, where `part(i)` stands for `parts[i]`, HTML rendered apart (each item's, say).
 
     With `kept_as`, everything the rest of the page is rendered from (besides the release,
-    language and template), the rest is kept in the cache under it, with markers where the
+    language, host and template), the rest is kept in the cache under it, with markers where the
     parts go: a page of which only parts changed then costs putting them in. Markers are a
     random token and a part's index; the template must output each of them, as given (no
     filter)."""
     if kept_as is None or not settings.NEWSROOM_FRAGMENT_CACHE:
         return render_to_string(template_name, context_with(parts.__getitem__), request)
-    key = "around:" + _digest(_rendered_with(), template_name, kept_as)
+    seen_as = (request.scheme, request.get_host())
+    key = "around:" + _digest(_rendered_with(), seen_as, template_name, kept_as)
     store = _store()
     kept = store.get(key)
     if kept is None:
@@ -133,3 +137,31 @@ def render_around(template_name, request, context_with, parts, *, kept_as=None):
     for index, text in zip(indexes, texts[1:], strict=True):
         html += (parts[index], text)
     return "".join(html)
+
+
+def render_kept(request, template_name, shown, render):
+    """Return `render()`, the HTML of a reader's page (`template_name`) made of `shown` only
+    (the values of everything it shows, besides the release, language and host), from the
+    cache unless it was never rendered: after an edit to another item of its issue, an item's
+    page is the same."""
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return render()
+    seen_as = (request.scheme, request.get_host())
+    key = "shown:" + _digest(_rendered_with(), seen_as, template_name, shown)
+    store = _store()
+    html = store.get(key)
+    if html is None:
+        html = render()
+        store.set(key, html, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
+    return html
+
+
+_shown_columns = [
+    field.attname for field in Issue._meta.concrete_fields if field.name != "updated_at"
+]
+
+
+def issue_shown(issue):
+    """Return the columns of `issue` that its readers' pages can show: all but `updated_at`,
+    which moves with every edit to any of its items."""
+    return tuple(getattr(issue, name) for name in _shown_columns)

@@ -333,3 +333,40 @@ def test_a_page_template_that_leaves_out_a_part_fails_loudly_rather_than_lose_it
         render_around(
             "bulletins/no_issue.html", rf.get("/"), context_with, ["<p>a</p>"], kept_as=("x",)
         )
+
+
+def rendered_templates(client, url):
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        template_rendered.disconnect(note)
+    return html, rendered
+
+
+def test_an_item_page_is_not_rendered_again_after_an_edit_to_an_item_it_does_not_show(
+    client, issue
+):
+    url = reverse("bulletins:item_detail", args=[issue.number, 1, 1])  # its next: item 1-2
+    before = client.get(url).content.decode()
+    Item.objects.filter(section__issue=issue, position=3).update(title="另一条改过")
+
+    html, rendered = rendered_templates(client, url)
+
+    assert html == before
+    assert "bulletins/item_detail.html" not in rendered
+
+
+def test_an_item_page_shows_its_neighbours_new_headline_on_the_next_view(client, issue):
+    url = reverse("bulletins:item_detail", args=[issue.number, 1, 1])
+    client.get(url)
+    Item.objects.filter(section__issue=issue, position=2).update(title="下一条的新标题")
+
+    html, rendered = rendered_templates(client, url)
+
+    assert "下一条的新标题" in html and "bulletins/item_detail.html" in rendered
