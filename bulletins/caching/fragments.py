@@ -50,13 +50,16 @@ def _rendered_with():
 def issue_page(request, issue, render, part="issue"):
     """Return `render()`, the HTML of a reader's page of `issue` that shows nothing else (the
     issue, or `part` of it: an item's page), from the cache unless the issue changed since it
-    was kept. `issue` carries `public_changes` (`Issue.objects.annotate(public_changes=
-    issue_changes())`)."""
+    was kept. `issue` carries `public_changes` (see `contents.published_issue`)."""
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return render()
     seen_as = (request.scheme, request.get_host(), state_of(request).epoch)
     changes = issue.public_changes or 0
     key = "issue-page:" + _digest(_rendered_with(), seen_as, issue.pk, changes, part)
+    return _kept(key, render)
+
+
+def _kept(key, render):
     store = _store()
     html = store.get(key)
     if html is None:
@@ -147,13 +150,7 @@ def render_kept(request, template_name, shown, render):
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return render()
     seen_as = (request.scheme, request.get_host())
-    key = "shown:" + _digest(_rendered_with(), seen_as, template_name, shown)
-    store = _store()
-    html = store.get(key)
-    if html is None:
-        html = render()
-        store.set(key, html, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
-    return html
+    return _kept("shown:" + _digest(_rendered_with(), seen_as, template_name, shown), render)
 
 
 _shown_columns = [
