@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from bulletins.caching import public_state, reader_page, triggers
+from bulletins.caching import fragments, public_state, reader_page, triggers
 from bulletins.caching.fragments import render_around
 from bulletins.caching.middleware import PageCacheMiddleware
 from bulletins.models import Issue, Item
@@ -370,3 +370,17 @@ def test_an_item_page_shows_its_neighbours_new_headline_on_the_next_view(client,
     html, rendered = rendered_templates(client, url)
 
     assert "下一条的新标题" in html and "bulletins/item_detail.html" in rendered
+
+
+def test_a_preview_neither_reads_nor_keeps_any_rendered_part(admin_client, monkeypatch):
+    draft = make_issue(number=9, title="草稿", status=Issue.Status.DRAFT, published_at=None)
+
+    class NoStore:
+        def __getattr__(self, name):
+            raise AssertionError(f"a preview used the cache ({name})")
+
+    monkeypatch.setattr(fragments, "_store", NoStore)
+    response = admin_client.get(draft.get_preview_url())
+
+    assert response.status_code == 200
+    assert "半导体行业一周要闻 第 1 条新闻" in response.content.decode()
