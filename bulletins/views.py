@@ -34,8 +34,8 @@ from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_
 from .models import Issue, count_items
 from .search import SearchTooBroad, snippet
 
-# An issue's contents: its sections and their items, one query (only when its page is not kept
-# rendered, see caching.fragments).
+# The templates of the issue and item pages, which are kept rendered whole or in parts (see
+# caching.fragments); an issue's contents are read in one query (see contents).
 ISSUE_ITEM = "bulletins/_issue_item.html"
 TOC_ITEM = "bulletins/_toc_item.html"
 ISSUE_META = "bulletins/_issue_meta.html"
