@@ -16,9 +16,11 @@ BODY_MAX_LENGTH = 20_000
 
 
 class IssueQuerySet(models.QuerySet):
-    def published(self):
-        """Return the issues readers may see: published, and their go-live time has come."""
-        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Return the issues readers may see: published, and their go-live time has come (by
+        `now`, the current time unless given)."""
+        now = now or timezone.now()
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=now)
 
     def with_item_count(self, name="item_count"):
         """Annotate each issue with its number of items, e.g. to sort a list by it.

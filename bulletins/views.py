@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -14,50 +13,84 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .caching import reader_page
-from .caching.fragments import issue_page, render_items
-from .caching.state import issue_changes
+from .caching.fragments import (
+    issue_page,
+    issue_shown,
+    render_around,
+    render_contents,
+    render_kept,
+)
+from .contents import (
+    issue_contents,
+    item_rows,
+    item_values,
+    latest_issue,
+    make_item,
+    pictured_items,
+    place_of,
+    published_issue,
+)
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
-from .models import Issue, Item, Section, count_items
+from .models import Issue, count_items
 from .search import SearchTooBroad, snippet
 
-# An issue's contents: its sections and their items, two queries (only when its page is not
-# kept rendered, see caching.fragments).
+# The templates of the issue and item pages, which are kept rendered whole or in parts (see
+# caching.fragments); an issue's contents are read in one query (see contents).
 ISSUE_ITEM = "bulletins/_issue_item.html"
-_CONTENTS = Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
+TOC_ITEM = "bulletins/_toc_item.html"
+ISSUE_META = "bulletins/_issue_meta.html"
+ISSUE_PAGE = "bulletins/issue_detail.html"
+ITEM_PAGE = "bulletins/item_detail.html"
 
 
-def _with_changes(issues):
-    return issues.annotate(public_changes=issue_changes())
+def _published_or_404(number):
+    issue = published_issue(number)
+    if issue is None:
+        raise Http404("No published issue has this number.")
+    return issue
 
 
 def _render_issue(request, issue, *, preview=False):
     def render_page():
-        prefetch_related_objects([issue], _CONTENTS)
-        items = (item for section in issue.sections.all() for item in section.items.all())
-        render_items(ISSUE_ITEM, items, cache=not preview, preview=preview)
+        sections = render_contents(issue, ISSUE_ITEM, TOC_ITEM, cache=not preview, preview=preview)
         context = {
             "issue": issue,
+            "sections": sections,
+            "pictured_items": pictured_items(sections),  # for the picture other sites show
             "preview": preview,
-            "description": issue.editors_note or _headlines(issue),  # for search engines
+            "description": issue.editors_note or _headlines(sections),  # for search engines
         }
-        return render_to_string("bulletins/issue_detail.html", context, request)
+        # The page around its parts that change with its items (the head's description and
+        # picture, each section's entries and items) is kept rendered under what it shows.
+        meta = render_to_string(ISSUE_META, context, request)
+        parts = [meta] + [part for s in sections for part in (s.toc, s.items_html)]
+
+        def context_with(part):
+            for index, section in enumerate(sections):
+                section.toc_part, section.items_part = part(2 * index + 1), part(2 * index + 2)
+            return {**context, "meta": part(0)}
+
+        kept_as = None
+        if not preview:
+            kept_as = (issue_shown(issue), *(section.values for section in sections))
+        return render_around(ISSUE_PAGE, request, context_with, parts, kept_as=kept_as)
 
     if preview:
         return HttpResponse(render_page())  # never cached, not even in parts
     return HttpResponse(issue_page(request, issue, render_page))
 
 
-def _headlines(issue, count=5):
+def _headlines(sections, count=5):
     """Describe an issue without an editor's note by its first headlines."""
-    titles = [item.title for section in issue.sections.all() for item in section.items.all()]
+    titles = item_values(sections, "title")[:count]
     if not titles:
         return ""
-    return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles[:count])}
+    return _("In this issue: %(headlines)s") % {"headlines": "；".join(titles)}
 
 
 @reader_page
 def home(request):
-    issue = _with_changes(Issue.objects.published().newest_first()).first()
+    issue = latest_issue()
     if issue is None:
         return render(request, "bulletins/no_issue.html", status=200)
     return _render_issue(request, issue)
@@ -65,7 +98,7 @@ def home(request):
 
 @reader_page
 def issue_detail(request, number):
-    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
+    issue = _published_or_404(number)
     return _render_issue(request, issue)
 
 
@@ -94,28 +127,30 @@ def issue_archive(request):
 
 @reader_page
 def item_detail(request, number, section_position, item_position):
-    issue = get_object_or_404(_with_changes(Issue.objects.published()), number=number)
+    issue = _published_or_404(number)
 
     def render_page():
-        items = list(
-            Item.objects.filter(section__issue=issue)
-            .select_related("section")
-            .order_by("section__position", "position")
-        )
-        for item in items:
-            item.section.issue = issue
-        positions = [(item.section.position, item.position) for item in items]
+        rows = item_rows(issue_contents(issue))
+        positions = [place_of(section, values) for section, values in rows]
         if (section_position, item_position) not in positions:
             raise Http404("No such item in this issue.")
         index = positions.index((section_position, item_position))
-        item = items[index]
-        context = {
-            "issue": issue,
-            "item": item,
-            "previous": items[index - 1] if index > 0 else None,
-            "next": items[index + 1] if index + 1 < len(items) else None,
-        }
-        return render_to_string("bulletins/item_detail.html", context, request)
+        previous = rows[index - 1] if index > 0 else None
+        following = rows[index + 1] if index + 1 < len(rows) else None
+
+        def render_item():
+            context = {
+                "issue": issue,
+                "item": make_item(*rows[index]),
+                "previous": previous and make_item(*previous),
+                "next": following and make_item(*following),
+            }
+            return render_to_string(ITEM_PAGE, context, request)
+
+        # Kept under what it shows, the same after an edit to another item of its issue.
+        shown = [issue_shown(issue)]
+        shown += [row and (row[0].values, row[1]) for row in (previous, rows[index], following)]
+        return render_kept(request, ITEM_PAGE, shown, render_item)
 
     # The page shows its issue only (the item, its neighbours): kept under the issue's count.
     part = ("item", section_position, item_position)

@@ -9,22 +9,28 @@ its neighbours), is also kept under a key made of those and of the issue's own c
 changes, which the database keeps (migration 0015): such a page then costs the public state,
 the issue's row and one cache read. A changed issue gets a new key, so it is never stale.
 
-When an issue did change, mostly one item of it did: each item's HTML is kept under a key made
-of everything it is rendered from (the item's columns, its place in the issue, the template,
-the release, language and storage), so only the changed items are rendered again. Previews
-use neither.
+When an issue did change, mostly one item of it did: each item's HTML, and its entry in the
+table of contents, are kept under a key made of everything they are rendered from (the item's
+columns, its place in the issue, the templates, the release, language and storage), so only
+the changed items are rendered again; the issue's sections and items are read in one query, as
+values, which is all the keys need. The rest of the issue page is kept with markers where those
+parts go, under what it shows (`render_around`), and an item's page under the values of the
+item, its neighbours and its issue (`render_kept`). Previews use none of these.
 """
 
 import hashlib
+import pickle
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FileField
 from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ..contents import issue_contents, item_rows, make_item
+from ..models import Issue
 from .pages import state_of
 from .state import release
 
@@ -45,13 +51,16 @@ def _rendered_with():
 def issue_page(request, issue, render, part="issue"):
     """Return `render()`, the HTML of a reader's page of `issue` that shows nothing else (the
     issue, or `part` of it: an item's page), from the cache unless the issue changed since it
-    was kept. `issue` carries `public_changes` (`Issue.objects.annotate(public_changes=
-    issue_changes())`)."""
+    was kept. `issue` carries `public_changes` (see `contents.published_issue`)."""
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return render()
     seen_as = (request.scheme, request.get_host(), state_of(request).epoch)
     changes = issue.public_changes or 0
     key = "issue-page:" + _digest(_rendered_with(), seen_as, issue.pk, changes, part)
+    return _kept(key, render)
+
+
+def _kept(key, render):
     store = _store()
     html = store.get(key)
     if html is None:
@@ -60,48 +69,99 @@ def issue_page(request, issue, render, part="issue"):
     return html
 
 
-_columns = {}
-
-
-def _content(item):
-    model = type(item)
-    if model not in _columns:
-        _columns[model] = [
-            (field.attname, isinstance(field, FileField)) for field in model._meta.concrete_fields
-        ]
-    return tuple(
-        getattr(item, name).name if is_file else getattr(item, name)
-        for name, is_file in _columns[model]
-    )
-
-
-def render_items(template_name, items, *, cache=True, **context):
-    """Set `item.html` on each of `items` (of one issue, fetched with their section and
-    issue): rendered with `template_name` and `context`, or taken from the cache."""
-    items = list(items)
+def render_contents(issue, item_template, toc_template, *, cache=True, **context):
+    """Return the sections of `issue` (see `contents.issue_contents`), each with `toc`, the HTML
+    of its items' entries in the table of contents (`toc_template`), and `items_html`, its
+    items' HTML (`item_template`), both rendered with `context` or taken from the cache: each
+    item's pair is kept under a key made of everything it is rendered from (its columns, its
+    section's place, the issue's number, the templates, the context, the release)."""
+    sections = issue_contents(issue)
+    rows = item_rows(sections)
     cache = cache and settings.NEWSROOM_FRAGMENT_CACHE
-    keys, found = [None] * len(items), {}
+    keys, found = [None] * len(rows), {}
     if cache:
-        rendered_with = (_rendered_with(), template_name, sorted(context.items()))
-        keys = [
-            "item:"
-            + _digest(
-                rendered_with, item.section.issue.number, item.section.position, _content(item)
-            )
-            for item in items
-        ]
+        rendered_with = (_rendered_with(), item_template, toc_template, sorted(context.items()))
+        prefix = hashlib.sha256(repr(rendered_with).encode())
+        keys = []
+        for section, values in rows:
+            digest = prefix.copy()
+            # Pickled: a third of repr()'s cost on the sample's rows, and as faithful (other
+            # values, other bytes; at worst equal values get two keys, never one).
+            digest.update(pickle.dumps((issue.number, section.position, values), 5))
+            keys.append("item:" + digest.hexdigest()[:40])
         found = _store().get_many(keys)
     # One context for every item rendered: building one per item costs more than the item.
-    template = get_template(template_name).template
+    item_html = get_template(item_template).template
+    toc_html = get_template(toc_template).template
     shared = Context(context, autoescape=True)
-    rendered = {}
-    for item, key in zip(items, keys, strict=True):
-        html = found.get(key)
-        if html is None:
-            with shared.push(item=item):
-                html = template.render(shared)
-            rendered[key] = html
-        item.html = mark_safe(html)  # rendered by our template, escaped there
+    rendered, pairs = {}, {section.pk: [] for section in sections}
+    for (section, values), key in zip(rows, keys, strict=True):
+        pair = found.get(key)
+        if pair is None:
+            with shared.push(item=make_item(section, values)):
+                pair = (toc_html.render(shared), item_html.render(shared))
+            rendered[key] = pair
+        pairs[section.pk].append(pair)
     if rendered and cache:
         _store().set_many(rendered, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
-    return items
+    for section in sections:
+        # Rendered by our templates, escaped there.
+        section.toc = mark_safe("".join(toc for toc, _ in pairs[section.pk]))
+        section.items_html = mark_safe("".join(html for _, html in pairs[section.pk]))
+    return sections
+
+
+def render_around(template_name, request, context_with, parts, *, kept_as=None):
+    """Return `template_name` rendered for `request` with the context that `context_with(part)`
+    returns, where `part(i)` stands for `parts[i]`, HTML rendered apart (each item's, say).
+
+    With `kept_as`, everything the rest of the page is rendered from (besides the release,
+    language, host and template), the rest is kept in the cache under it, with markers where the
+    parts go: a page of which only parts changed then costs putting them in. Markers are a
+    random token and a part's index; the template must output each of them, as given (no
+    filter)."""
+    if kept_as is None or not settings.NEWSROOM_FRAGMENT_CACHE:
+        return render_to_string(template_name, context_with(parts.__getitem__), request)
+    seen_as = (request.scheme, request.get_host())
+    key = "around:" + _digest(_rendered_with(), seen_as, template_name, kept_as)
+    store = _store()
+    kept = store.get(key)
+    if kept is None:
+        token = secrets.token_hex(16)
+        html = render_to_string(
+            template_name, context_with(lambda i: mark_safe(f"{token}{i}{token}")), request
+        )
+        pieces = html.split(token)  # text, index, text, index, ..., text
+        indexes = pieces[1::2]
+        whole = len(pieces) % 2 == 1 and all(index.isdigit() for index in indexes)
+        if not whole or len(set(indexes)) != len(parts):
+            raise ValueError(f"{template_name} left out or altered a part's marker")
+        kept = (pieces[0::2], [int(index) for index in indexes])
+        store.set(key, kept, settings.NEWSROOM_PAGE_CACHE_TIMEOUT)
+    texts, indexes = kept
+    html = [texts[0]]
+    for index, text in zip(indexes, texts[1:], strict=True):
+        html += (parts[index], text)
+    return "".join(html)
+
+
+def render_kept(request, template_name, shown, render):
+    """Return `render()`, the HTML of a reader's page (`template_name`) made of `shown` only
+    (the values of everything it shows, besides the release, language and host), from the
+    cache unless it was never rendered: after an edit to another item of its issue, an item's
+    page is the same."""
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return render()
+    seen_as = (request.scheme, request.get_host())
+    return _kept("shown:" + _digest(_rendered_with(), seen_as, template_name, shown), render)
+
+
+_shown_columns = [
+    field.attname for field in Issue._meta.concrete_fields if field.name != "updated_at"
+]
+
+
+def issue_shown(issue):
+    """Return the columns of `issue` that its readers' pages can show: all but `updated_at`,
+    which moves with every edit to any of its items."""
+    return tuple(getattr(issue, name) for name in _shown_columns)

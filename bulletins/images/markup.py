@@ -91,13 +91,13 @@ def share_image(item, request):
     }
 
 
-def first_share_image(issue, request):
-    """The issue's first picture in reading order, from its prefetched sections and items."""
-    for section in issue.sections.all():
-        for item in section.items.all():
-            image = share_image(item, request)
-            if image:
-                return image
+def first_share_image(items, request):
+    """The first picture of `items` (an issue's, in reading order)."""
+    for item in items:
+        # An item without a record has no shared copy; the record is cheaper to look at.
+        image = item.image_renditions and share_image(item, request)
+        if image:
+            return image
     return None
 
 

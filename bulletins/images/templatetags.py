@@ -25,5 +25,5 @@ def share_image(context, item):
 
 
 @register.simple_tag(takes_context=True)
-def issue_share_image(context, issue):
-    return markup.first_share_image(issue, context["request"])
+def issue_share_image(context, items):
+    return markup.first_share_image(items, context["request"])

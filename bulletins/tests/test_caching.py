@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from bulletins.caching import public_state, reader_page, triggers
+from bulletins.caching import fragments, public_state, reader_page, triggers
+from bulletins.caching.fragments import render_around
 from bulletins.caching.middleware import PageCacheMiddleware
 from bulletins.models import Issue, Item
 
@@ -272,3 +273,114 @@ def test_after_an_edit_to_one_item_only_that_item_is_rendered_again(client, issu
         template_rendered.disconnect(note)
     assert "只改了这一条" in html
     assert rendered.count("bulletins/_issue_item.html") == 1
+
+
+def test_after_an_edit_to_a_headline_the_table_of_contents_lists_the_new_one(client, issue):
+    fetch(client, issue.get_absolute_url())
+    edited = Item.objects.filter(section__issue=issue, position=2)
+    old_title = edited.get().title
+    edited.update(title="目录里的新标题")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    assert '<li><a href="#item-1-2">目录里的新标题</a></li>' in toc
+    assert old_title not in html
+
+
+def test_an_issue_page_assembled_from_kept_parts_is_the_page_rendered_whole(
+    client, issue, settings
+):
+    settings.NEWSROOM_PAGE_CACHE = False  # each request renders (from kept parts or whole)
+    url = issue.get_absolute_url()
+
+    def whole():
+        settings.NEWSROOM_FRAGMENT_CACHE = False
+        html = client.get(url).content
+        settings.NEWSROOM_FRAGMENT_CACHE = True
+        return html
+
+    assert client.get(url).content == whole()  # rendered, its parts kept
+    Item.objects.filter(section__issue=issue, position=3).update(body="改过的正文。")
+    assert client.get(url).content == whole()  # put together from kept parts and one new item
+
+
+def test_an_edit_to_a_sections_title_shows_on_the_next_view(client, issue):
+    fetch(client, issue.get_absolute_url())
+    issue.sections.update(title="新的栏目名")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "</span>卫星通信<" not in html and "</span>卫星通信\n" not in html
+    assert html.count("新的栏目名") == 3  # the contents, the heading, "more from"
+
+
+def test_an_edit_to_the_issues_title_shows_on_the_next_view(client, issue):
+    fetch(client, issue.get_absolute_url())
+    Issue.objects.filter(pk=issue.pk).update(title="新的期刊名")
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "本周要闻" not in html
+    assert '<h1 class="issue-title">新的期刊名</h1>' in html
+
+
+def test_a_page_template_that_leaves_out_a_part_fails_loudly_rather_than_lose_it(rf):
+    def context_with(part):
+        return {"title": part(0)}
+
+    with pytest.raises(ValueError, match="left out or altered"):
+        render_around(
+            "bulletins/no_issue.html", rf.get("/"), context_with, ["<p>a</p>"], kept_as=("x",)
+        )
+
+
+def rendered_templates(client, url):
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        template_rendered.disconnect(note)
+    return html, rendered
+
+
+def test_an_item_page_is_not_rendered_again_after_an_edit_to_an_item_it_does_not_show(
+    client, issue
+):
+    url = reverse("bulletins:item_detail", args=[issue.number, 1, 1])  # its next: item 1-2
+    before = client.get(url).content.decode()
+    Item.objects.filter(section__issue=issue, position=3).update(title="另一条改过")
+
+    html, rendered = rendered_templates(client, url)
+
+    assert html == before
+    assert "bulletins/item_detail.html" not in rendered
+
+
+def test_an_item_page_shows_its_neighbours_new_headline_on_the_next_view(client, issue):
+    url = reverse("bulletins:item_detail", args=[issue.number, 1, 1])
+    client.get(url)
+    Item.objects.filter(section__issue=issue, position=2).update(title="下一条的新标题")
+
+    html, rendered = rendered_templates(client, url)
+
+    assert "下一条的新标题" in html and "bulletins/item_detail.html" in rendered
+
+
+def test_a_preview_neither_reads_nor_keeps_any_rendered_part(admin_client, monkeypatch):
+    draft = make_issue(number=9, title="草稿", status=Issue.Status.DRAFT, published_at=None)
+
+    class NoStore:
+        def __getattr__(self, name):
+            raise AssertionError(f"a preview used the cache ({name})")
+
+    monkeypatch.setattr(fragments, "_store", NoStore)
+    response = admin_client.get(draft.get_preview_url())
+
+    assert response.status_code == 200
+    assert "半导体行业一周要闻 第 1 条新闻" in response.content.decode()

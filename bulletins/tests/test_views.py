@@ -46,6 +46,14 @@ def test_issue_page_has_a_table_of_contents_linking_to_every_item(client):
     assert "<p>第二段：更多细节。</p>" in html
 
 
+def test_a_section_without_items_yet_keeps_its_place_on_the_issue_page(client):
+    issue = make_issue(sections=[("安全行业一周要闻", 1), ("待补充", 0), ("半导体行业一周要闻", 1)])
+    html = html_of(client, issue.get_absolute_url())
+    assert html.count('href="#section-2"') == 1 and 'id="section-2"' in html
+    assert html.index("待补充") < html.index('href="#item-3-1"')
+    assert 'href="#item-1-1"' in html
+
+
 def test_issue_page_is_semantic_and_in_chinese(client):
     html = html_of(client, make_issue().get_absolute_url())
     assert '<html lang="zh-Hans">' in html
@@ -158,9 +166,10 @@ def count_queries(client, url):
 def test_issue_page_costs_the_same_queries_for_5_or_100_items(client):
     small = make_issue(sections=[("A", 3), ("B", 2)])
     large = make_issue(sections=[(f"S{n}", 10) for n in range(10)])
-    # The public state (the page cache's validator), then the issue, its sections, their items.
-    assert count_queries(client, small.get_absolute_url()) == 1 + 3
-    assert count_queries(client, large.get_absolute_url()) == 1 + 3
+    # The public state (the page cache's validator), then the issue, its sections with their
+    # items (one query).
+    assert count_queries(client, small.get_absolute_url()) == 1 + 2
+    assert count_queries(client, large.get_absolute_url()) == 1 + 2
     # The home page shows the latest issue, whose contents are kept rendered: no sections or
     # items to fetch again (caching.fragments).
     assert count_queries(client, "/") == 1 + 1

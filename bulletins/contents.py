@@ -1,0 +1,137 @@
+"""Read a reader's issue, and its contents, its sections and their items in order, in one
+query each.
+
+An issue page that is not kept rendered whole (see caching.fragments) needs every section and
+item of its issue, as values: they are what the kept fragments are keyed on; it makes only the
+items it renders. Django takes about five times longer to build that query than SQLite takes
+to run it, so it is prepared (see `prepared`), as is the query of the issue itself, which
+every issue and item page runs, from the page cache's too.
+"""
+
+from django.utils import timezone
+
+from .caching.state import issue_changes
+from .models import Issue, Item, Section
+from .prepared import PreparedQuery
+
+ISSUE_COLUMNS = [field.attname for field in Issue._meta.concrete_fields]
+
+SECTION_COLUMNS = [field.attname for field in Section._meta.concrete_fields]
+ITEM_COLUMNS = [field.attname for field in Item._meta.concrete_fields]
+
+
+def _published(now):
+    return Issue.objects.published(now=now).annotate(public_changes=issue_changes())
+
+
+def _adapt_published(connection, now, *number):
+    # In the order of the SQL Django compiles from published(): it sorts a filter's keywords.
+    return [connection.ops.adapt_datetimefield_value(now), Issue.Status.PUBLISHED.value, *number]
+
+
+_ISSUE = PreparedQuery(
+    Issue,
+    lambda now, number: (
+        _published(now).filter(number=number).values_list(*ISSUE_COLUMNS, "public_changes")
+    ),
+    _adapt_published,
+)
+_LATEST = PreparedQuery(
+    Issue,
+    lambda now: _published(now).newest_first().values_list(*ISSUE_COLUMNS, "public_changes")[:1],
+    _adapt_published,
+)
+
+
+def _issue(rows):
+    if not rows:
+        return None
+    issue = Issue.from_db(Issue.objects.db, ISSUE_COLUMNS, rows[0][:-1])
+    issue.public_changes = rows[0][-1]
+    return issue
+
+
+def published_issue(number):
+    """Return the published issue numbered `number`, with `public_changes`, its own count of
+    changes (see caching.state.issue_changes); None if readers cannot see one."""
+    return _issue(_ISSUE.rows(timezone.now(), number))
+
+
+def latest_issue():
+    """Return the issue readers see first (see `IssueQuerySet.newest_first`), with
+    `public_changes`; None before the first is published."""
+    return _issue(_LATEST.rows(timezone.now()))
+
+
+_CONTENTS = PreparedQuery(
+    Section,
+    lambda issue_id: (
+        Section.objects.filter(issue_id=issue_id)
+        .order_by("position", "items__position")
+        .values_list(*SECTION_COLUMNS, *("items__" + name for name in ITEM_COLUMNS))
+    ),
+    lambda connection, issue_id: [issue_id],
+)
+
+
+def contents_rows(issue):
+    """Return the rows of `issue`'s contents: a section's columns, then one of its items' (all
+    None for a section without items), sections and items in order."""
+    return _CONTENTS.rows(issue.pk)
+
+
+def issue_contents(issue):
+    """Return the sections of `issue` in order (each with `issue`), each with `values`, its
+    columns, and `rows`, the columns of its items in order: an item is made only when it is
+    needed (`make_item`), since a page kept in parts needs the values of all and few items."""
+    width = len(SECTION_COLUMNS)
+    set_issue = Section.issue.field.set_cached_value
+    sections = []
+    for row in contents_rows(issue):
+        if not sections or sections[-1].pk != row[0]:
+            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
+            section.values = row[:width]
+            set_issue(section, issue)
+            section.rows = []
+            sections.append(section)
+        item_values = row[width:]
+        if item_values[0] is not None:  # None: the LEFT JOIN's row of a section with no items
+            section.rows.append(item_values)
+    return sections
+
+
+def make_item(section, values):
+    """Return the item of `section` made from `values`, one of `section.rows`."""
+    item = Item.from_db(Item.objects.db, ITEM_COLUMNS, values)
+    Item.section.field.set_cached_value(item, section)
+    return item
+
+
+def item_rows(sections):
+    """Return `(section, values)` of every item of `sections`, in order."""
+    return [(section, values) for section in sections for values in section.rows]
+
+
+_POSITION = ITEM_COLUMNS.index("position")
+
+
+def place_of(section, values):
+    """Return `(section position, item position)` of the item of `section` made of `values`."""
+    return section.position, values[_POSITION]
+
+
+def item_values(sections, column):
+    """Return the `column` of every item of `sections`, in order."""
+    index = ITEM_COLUMNS.index(column)
+    return [values[index] for section in sections for values in section.rows]
+
+
+def pictured_items(sections):
+    """Return the items of `sections` that have a picture's record, in order."""
+    index = ITEM_COLUMNS.index("image_renditions")
+    return [
+        make_item(section, values)
+        for section in sections
+        for values in section.rows
+        if values[index]
+    ]
