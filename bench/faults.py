@@ -28,24 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import LUA, setup_site, site_paths, summarize  # noqa: E402
+from load import setup_site, site_paths, summarize, wrk_command  # noqa: E402
 from servers import gunicorn, postgres_cluster  # noqa: E402
 
 
 def start_wrk(base, paths, connections, duration, tmp):
-    script = Path(tmp) / "mix.lua"
-    script.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(script),
-        base,
-    ]
+    command = wrk_command(base, paths, connections, duration, tmp)
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 

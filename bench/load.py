@@ -91,10 +91,11 @@ def site_paths(env):
     return paths
 
 
-def run_wrk(base, paths, connections, duration, tmp):
+def wrk_command(base, paths, connections, duration, tmp):
+    """The wrk command that cycles through `paths` on `base` (a Lua script written in `tmp`)."""
     script = Path(tmp) / "mix.lua"
     script.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
-    command = [
+    return [
         "wrk",
         "-t2",
         f"-c{connections}",
@@ -105,6 +106,10 @@ def run_wrk(base, paths, connections, duration, tmp):
         str(script),
         base,
     ]
+
+
+def run_wrk(base, paths, connections, duration, tmp):
+    command = wrk_command(base, paths, connections, duration, tmp)
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
