@@ -42,6 +42,7 @@ def latest_published_section(slug):
 
 def section_choices():
     """Slugs of sections that readers can see, each with its latest title, sorted by title.
+    A section without a slug (a legacy title that makes none) has no archive: left out.
 
     Every issue repeats its sections under the same few slugs (10,000 sections, 5 slugs), so
     the slugs are found by skipping along the slug index, and each slug's title by looking
@@ -52,7 +53,7 @@ def section_choices():
     sections, issues = Section._meta.db_table, Issue._meta.db_table
     sql = f"""
         WITH RECURSIVE slugs(slug) AS (
-            SELECT min(slug) FROM {sections}
+            SELECT min(slug) FROM {sections} WHERE slug > ''
             UNION ALL
             SELECT (SELECT min(slug) FROM {sections} WHERE slug > slugs.slug)
             FROM slugs WHERE slugs.slug IS NOT NULL

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from urllib.parse import quote, unquote
 
 import pytest
 from django.db import connection
@@ -105,6 +106,26 @@ def test_item_permalink_shows_the_item_with_previous_and_next(client):
     assert '<h1 class="item-title">安全行业一周要闻 第 2 条新闻</h1>' in html
     assert 'href="/issues/8/1-1/"' in html and 'href="/issues/8/2-1/"' in html
     assert issue.get_absolute_url() in html
+
+
+def test_a_section_without_an_archive_is_named_on_its_items_pages_and_left_out_of_listings(
+    client,
+):
+    # The legacy importer keeps a section whose title makes no slug (say "——") without one:
+    # it has no archive to link to, and the sitemap and the section filter must not offer one.
+    issue = make_issue(number=8, sections=[("——", 1), ("半导体行业一周要闻", 1)])
+    issue.sections.filter(position=1).update(slug="")
+
+    html = html_of(client, "/issues/8/1-1/")
+    assert "——" in html
+    assert 'href="/sections/' not in html.split('class="breadcrumb"')[1].split("</p>")[0]
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    sections = client.get("/sitemap-sections.xml")
+    assert sections.status_code == 200
+    assert "/sections/半导体行业一周要闻/" in unquote(sections.content.decode())
+    assert "/sections/</loc>" not in sections.content.decode()
+    assert client.get("/search/?q=" + quote("新闻")).status_code == 200
 
 
 def test_unknown_item_position_is_not_found(client):
