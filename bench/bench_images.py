@@ -29,7 +29,10 @@ from pathlib import Path
 import _django  # noqa: I001 (sets Django up before the project is imported)
 
 os.environ["MEDIA_ROOT"] = str(_django.TMP / "media")
-os.environ["NEWSROOM_PAGE_CACHE"] = "off"  # "before" and "after" are the same URL
+# "Before" and "after" are the same URL and the same rows, rendered with other templates: no
+# page or fragment kept from one may answer for the other.
+os.environ["NEWSROOM_PAGE_CACHE"] = "off"
+os.environ["NEWSROOM_FRAGMENT_CACHE"] = "off"
 _django.setup()
 ROOT, TMP = _django.ROOT, _django.TMP
 
@@ -45,9 +48,9 @@ from bulletins.images import processing  # noqa: E402
 from bulletins.images.processing import prepare  # noqa: E402
 from bulletins.legacy.importer import import_legacy_file  # noqa: E402
 from bulletins.models import Issue, Item  # noqa: E402
+from bulletins.tests.browsing import launch_chromium  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "legacy" / "000_ac2c61553267274f.txt"
-CHROMIUM = "/usr/bin/chromium"
 # Lighthouse's phone (a Moto G Power), and a recent iPhone.
 PHONES = {
     "phone 412×823 @1.75x": {"width": 412, "height": 823, "scale": 1.75},
@@ -280,18 +283,7 @@ def phone_bytes(issue):
         {**settings.TEMPLATES[0], "DIRS": [before_dir, *settings.TEMPLATES[0]["DIRS"]]}
     ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         for name, phone in PHONES.items():
             print(f"  {name}:")
             for label, templates in (("before", before_templates), ("after", settings.TEMPLATES)):
