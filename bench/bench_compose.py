@@ -41,9 +41,9 @@ from django.urls import reverse  # noqa: E402
 
 from bulletins.legacy.importer import import_legacy_file  # noqa: E402
 from bulletins.models import Issue  # noqa: E402
+from bulletins.tests.browsing import launch_chromium  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "legacy" / "000_ac2c61553267274f.txt"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _free_port():
@@ -104,9 +104,7 @@ def browser_figures(path, screenshot=None):
             except OSError:
                 time.sleep(0.1)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-            )
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(base + reverse("admin:login"))
             page.fill("#id_username", "bench")

@@ -29,8 +29,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ..contents import issue_contents, item_rows, make_item
-from ..models import Issue
+from ..contents import ISSUE_COLUMNS, issue_contents, item_rows, make_item
 from .pages import state_of
 from .state import release
 
@@ -156,9 +155,7 @@ def render_kept(request, template_name, shown, render):
     return _kept("shown:" + _digest(_rendered_with(), seen_as, template_name, shown), render)
 
 
-_shown_columns = [
-    field.attname for field in Issue._meta.concrete_fields if field.name != "updated_at"
-]
+_shown_columns = [name for name in ISSUE_COLUMNS if name != "updated_at"]
 
 
 def issue_shown(issue):

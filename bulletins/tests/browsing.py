@@ -9,6 +9,15 @@ from django.db import connections
 from django.urls import reverse
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,6 +28,12 @@ pytestmark = [
 ]
 
 
+def launch_chromium(playwright):
+    """Start Debian's chromium, headless, as the browser tests and the benchmarks use it
+    (never a browser Playwright downloads)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
 @pytest.fixture
 def browser_page(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls around it are
@@ -27,18 +42,7 @@ def browser_page(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 3600})  # every row in view
         yield page
         # While Playwright's event loop counts as running, Django keeps the test's database

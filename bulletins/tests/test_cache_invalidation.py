@@ -103,6 +103,18 @@ def save_in_compose_screen(admin_client, issue, files=None, **changes):
 SHOWING_ITEMS = ["home", "issue", "section", "section feed", "issues feed", "api issue"]
 
 
+def quantum_draft():
+    """A dated draft, No. 8, with one item in the section shared with the published issues."""
+    return make_issue(
+        number=8,
+        title="量子专刊",
+        status=Issue.Status.DRAFT,
+        published_at=None,
+        issue_date=date(2024, 3, 18),
+        sections=[(SLUG, 1)],
+    )
+
+
 def test_an_edit_on_the_compose_screen_shows_everywhere_at_once(client, admin_client, issues):
     urls = surfaces()
     cache_everything(client, urls)
@@ -117,14 +129,7 @@ def test_an_edit_on_the_compose_screen_shows_everywhere_at_once(client, admin_cl
 
 
 def test_publishing_shows_the_issue_everywhere_at_once(client, issues):
-    draft = make_issue(
-        number=8,
-        title="量子专刊",
-        status=Issue.Status.DRAFT,
-        published_at=None,
-        issue_date=date(2024, 3, 18),
-        sections=[(SLUG, 1)],
-    )
+    draft = quantum_draft()
     Item.objects.filter(section__issue=draft).update(title="量子计算机问世")
     index_issue(draft)
     urls = surfaces(8)
@@ -158,14 +163,7 @@ def test_unpublishing_takes_the_issue_off_every_surface_at_once(client, issues):
 
 
 def test_a_scheduled_issue_shows_everywhere_the_moment_its_time_comes(client, issues, monkeypatch):
-    draft = make_issue(
-        number=8,
-        title="量子专刊",
-        status=Issue.Status.DRAFT,
-        published_at=None,
-        issue_date=date(2024, 3, 18),
-        sections=[(SLUG, 1)],
-    )
+    draft = quantum_draft()
     go_live = ON_THE_MINUTE + timedelta(hours=3)
     editorial.schedule(draft, go_live)
     urls = surfaces(8)
