@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format messages system-packages bench bench-http load faults check-pages
+.PHONY: run test lint format messages system-packages bench bench-http bench-watch load faults check-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ bench: $(VENV)/.dev messages
 	$(BIN)/python bench/run_all.py
 
 # Issue #15: HTTP benchmark, load run, faults under load (wrk from Debian), page checks (npm).
-bench-http load faults: $(VENV)/.dev messages
+bench-http bench-watch load faults: $(VENV)/.dev messages
 	@bash scripts/ensure-system-packages.sh --postgres --bench
 	$(BIN)/python bench/$(subst -,_,$@).py
 

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import cc_delim_re
 
+from . import watch
 from .pages import etag, is_known, not_modified, set_cache_control, state_of
 
 # Headers the cache sets afresh on each response rather than keeping.
@@ -41,7 +42,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
+            response = self.get_response(request)
+            watch.forget()  # it may have changed what readers see: this process reads afresh
+            return response
         state = state_of(request)
         tag = etag(request, state)
         if is_known(request, tag):
