@@ -6,7 +6,9 @@
 For each database: a fresh site with the legacy sample (29 items) published; gunicorn servers
 (2 sync workers each, debug off) on the same database:
 
-- cached: as deployed (page cache on);
+- cached: as deployed (page cache on; on PostgreSQL, each worker LISTENs for changes);
+- unwatched (PostgreSQL only): cached, with NEWSROOM_STATE_WATCH=off, every hit reading the
+  public state from the database, as before the watcher;
 - uncached: NEWSROOM_PAGE_CACHE=off, every request a page cache miss, as the first view after
   a change to another issue (an issue's rendered contents are kept under its own count);
 - cold: NEWSROOM_PAGE_CACHE=off and NEWSROOM_FRAGMENT_CACHE=off, everything rendered;
@@ -157,6 +159,8 @@ def measure(vendor, database_url, args, tmp):
         "uncached": {**env, "NEWSROOM_PAGE_CACHE": "off"},
         "cold": {**env, "NEWSROOM_PAGE_CACHE": "off", "NEWSROOM_FRAGMENT_CACHE": "off"},
     }
+    if vendor == "postgresql":
+        variants["unwatched"] = {**env, "NEWSROOM_STATE_WATCH": "off"}
     if args.baseline:
         code = export_baseline(args.baseline, tmp)
         old = {**env, "PYTHONPATH": str(code)}
@@ -201,6 +205,7 @@ def _print(vendor, connections, rows):
         f"{'page':14} {'static':>6} | {'cached':>7} {'p50':>6} {'p99':>6} {'%static':>7} | "
         f"{'uncached':>8} {'p50':>6} {'p99':>6} | {'cold':>5} {'today':>5} "
         f"{'uncached/today':>14} {'cold/today':>10} | errors"
+        + (f" | {'unwatched':>9} {'%static':>7}" if "unwatched" in rows[0][1] else "")
     )
     for name, row in rows:
         static, hit, miss = row["static"], row["cached"], row["uncached"]
@@ -217,7 +222,11 @@ def _print(vendor, connections, rows):
             line += f"{miss[0] / today[0]:13.1f}x {cold[0] / today[0]:9.1f}x"
         else:
             line += f"{'':14} {'':10}"
-        print(line + f" | {errors}", flush=True)
+        line += f" | {errors:6}"
+        if "unwatched" in row:
+            unwatched = row["unwatched"][0]
+            line += f" | {unwatched:9,.0f} {unwatched / static[0]:7.0%}"
+        print(line, flush=True)
 
 
 def main():

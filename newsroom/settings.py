@@ -19,6 +19,8 @@ Environment variables (the README's configuration table says more):
                            (default: each process's own memory).
     NEWSROOM_PAGE_CACHE    "off" turns the server-side page cache off (default: on).
     NEWSROOM_FRAGMENT_CACHE  "off" renders every item of an issue page afresh (default: on).
+    NEWSROOM_STATE_WATCH   "off": on PostgreSQL, read the public state on every request
+                           instead of LISTENing for its changes (default: on).
     NEWSROOM_BROWSER_MAX_AGE / NEWSROOM_SHARED_MAX_AGE
                            seconds browsers / a CDN may keep a reader page (default: 0 / 60).
     NEWSROOM_RELEASE       names the deployed release in cache keys (default: a fingerprint of
@@ -196,7 +198,8 @@ STORAGES = {
 
 # Caching (bulletins.caching). With REDIS_URL, every app server shares one cache; without it,
 # each process keeps its own. Either way a cached page is keyed on the state of the published
-# content, read from the database on each request, so neither is ever stale.
+# content, read from the database (or, on PostgreSQL, known to be unchanged since it was last
+# read: NEWSROOM_STATE_WATCH below), so neither is ever stale.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -229,6 +232,10 @@ NEWSROOM_FRAGMENT_CACHE = os.environ.get("NEWSROOM_FRAGMENT_CACHE", "on").strip(
     "no",
 }
 NEWSROOM_PAGE_CACHE_ALIAS = "default"
+# On PostgreSQL, each process LISTENs for changes to the published content and reuses the
+# state it last read until one is announced (caching.watch): a cache hit then asks the database
+# nothing. Off behind a pooler that cannot LISTEN (PgBouncer in transaction mode).
+NEWSROOM_STATE_WATCH = env_bool("NEWSROOM_STATE_WATCH", True)
 # Entries are keyed on the content's state and never go stale; the timeout only bounds memory.
 NEWSROOM_PAGE_CACHE_TIMEOUT = 24 * 3600
 # Browsers revalidate each time (a 304 costs one small query), so an edit shows at once; a

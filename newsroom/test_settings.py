@@ -26,3 +26,6 @@ AUTHENTICATION_BACKENDS = [
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+# Tests roll their transactions back, so no notification is ever sent: read the state on
+# each request. test_state_watch.py turns the watcher on where it commits.
+NEWSROOM_STATE_WATCH = False

@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language_from_request
 
+from . import watch
 from .state import public_state, release
 
 
@@ -56,9 +57,20 @@ def not_modified(tag, state):
 
 
 def state_of(request):
-    """The public state this request is served in: read once, by whoever asks first."""
+    """The public state this request is served in: found once, by whoever asks first.
+
+    A reader's GET takes it from the watcher where there is one (see `watch`); an editor's
+    request (one with a session) and every write read it from the database, so that an
+    editor's next page shows their change whichever process serves it.
+    """
     if not hasattr(request, "public_state"):
-        request.public_state = public_state()
+        reads = request.method not in ("GET", "HEAD") or (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+        )
+        if watch.enabled() and not reads:
+            request.public_state = watch.current_state()
+        else:
+            request.public_state = public_state()
     return request.public_state
 
 

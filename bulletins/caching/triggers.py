@@ -96,6 +96,18 @@ def sqlite_statements():
     return statements
 
 
+# Tells every process that LISTENs (`watch.Watcher`) that the counter or the epoch moved: sent
+# when the transaction commits, once however many rows it changed, never if it rolls back.
+_POSTGRES_NOTIFY_FUNCTION = """
+CREATE OR REPLACE FUNCTION bulletins_notify_public_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('bulletins_public_changes', '');
+    RETURN NULL;
+END
+$$
+"""
+
+
 def postgres_statements():
     # Deferred to commit: the counters' rows are locked only as a transaction commits, after
     # all its other row locks, so two editors' transactions cannot deadlock on them.
@@ -108,6 +120,13 @@ def postgres_statements():
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
             "EXECUTE FUNCTION bulletins_count_public_change()",
         ]
+    statements += [
+        _POSTGRES_NOTIFY_FUNCTION,
+        "DROP TRIGGER IF EXISTS bulletins_publicchanges_notify ON bulletins_publicchanges",
+        "CREATE TRIGGER bulletins_publicchanges_notify "
+        "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON bulletins_publicchanges "
+        "FOR EACH STATEMENT EXECUTE FUNCTION bulletins_notify_public_change()",
+    ]
     return statements
 
 
