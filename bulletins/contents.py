@@ -100,6 +100,37 @@ def issue_contents(issue):
     return sections
 
 
+def item_with_neighbours(issue, section_position, item_position):
+    """Return `(previous, item, next)` of `issue`'s item at that place, each `(section,
+    values)` (see `item_rows`) or None; None if the issue has no such item. Only the sections
+    of those three are made: an item's page shows nothing of the others."""
+    width = len(SECTION_COLUMNS)
+    place = (_SECTION_POSITION, width + _POSITION)
+    rows = [row for row in contents_rows(issue) if row[width] is not None]
+    wanted = (section_position, item_position)
+    index = next(
+        (i for i, row in enumerate(rows) if (row[place[0]], row[place[1]]) == wanted), None
+    )
+    if index is None:
+        return None
+    made = {}
+
+    def made_of(row):
+        if row is None:
+            return None
+        section = made.get(row[0])
+        if section is None:
+            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
+            made[row[0]] = section
+            section.values = row[:width]
+            Section.issue.field.set_cached_value(section, issue)
+        return section, row[width:]
+
+    before = rows[index - 1] if index > 0 else None
+    after = rows[index + 1] if index + 1 < len(rows) else None
+    return made_of(before), made_of(rows[index]), made_of(after)
+
+
 def make_item(section, values):
     """Return the item of `section` made from `values`, one of `section.rows`."""
     item = Item.from_db(Item.objects.db, ITEM_COLUMNS, values)
@@ -113,6 +144,7 @@ def item_rows(sections):
 
 
 _POSITION = ITEM_COLUMNS.index("position")
+_SECTION_POSITION = SECTION_COLUMNS.index("position")
 
 
 def place_of(section, values):

@@ -23,13 +23,11 @@ from .caching.fragments import (
     render_kept,
 )
 from .contents import (
-    issue_contents,
-    item_rows,
     item_values,
+    item_with_neighbours,
     latest_issue,
     make_item,
     pictured_items,
-    place_of,
     published_issue,
 )
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
@@ -137,18 +135,15 @@ def item_detail(request, number, section_position, item_position):
     issue = _published_or_404(number)
 
     def render_page():
-        rows = item_rows(issue_contents(issue))
-        positions = [place_of(section, values) for section, values in rows]
-        if (section_position, item_position) not in positions:
+        found = item_with_neighbours(issue, section_position, item_position)
+        if found is None:
             raise Http404("No such item in this issue.")
-        index = positions.index((section_position, item_position))
-        previous = rows[index - 1] if index > 0 else None
-        following = rows[index + 1] if index + 1 < len(rows) else None
+        previous, row, following = found
 
         def render_item():
             context = {
                 "issue": issue,
-                "item": make_item(*rows[index]),
+                "item": make_item(*row),
                 "previous": previous and make_item(*previous),
                 "next": following and make_item(*following),
             }
@@ -156,7 +151,7 @@ def item_detail(request, number, section_position, item_position):
 
         # Kept under what it shows, the same after an edit to another item of its issue.
         shown = [issue_shown(issue)]
-        shown += [row and (row[0].values, row[1]) for row in (previous, rows[index], following)]
+        shown += [each and (each[0].values, each[1]) for each in (previous, row, following)]
         return render_kept(request, ITEM_PAGE, shown, render_item)
 
     # The page shows its issue only (the item, its neighbours): kept under the issue's count.

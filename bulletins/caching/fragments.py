@@ -161,7 +161,9 @@ def render_kept(request, template_name, shown, render):
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return render()
     seen_as = (request.scheme, request.get_host())
-    return _kept("shown:" + _digest(_rendered_with(), seen_as, template_name, shown), render)
+    # Pickled, as an item's key is (see render_contents): `shown` holds whole rows.
+    kept_as = pickle.dumps((_rendered_with(), seen_as, template_name, shown), 5)
+    return _kept("shown:" + hashlib.sha256(kept_as).hexdigest()[:40], render)
 
 
 _shown_columns = [name for name in ISSUE_COLUMNS if name != "updated_at"]
