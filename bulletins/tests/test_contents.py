@@ -138,3 +138,18 @@ def test_an_items_section_is_made_once_with_its_columns_and_issue():
     assert previous[0] is section is following[0]
     assert section.issue is issue and section == Section.objects.get(issue=issue)
     assert section.values == tuple(getattr(section, name) for name in SECTION_COLUMNS)
+
+
+def test_every_items_neighbours_are_those_of_its_issues_reading_order_and_no_other_issues():
+    make_issue(sections=[("甲", 2)])
+    issue = make_issue(sections=[("甲", 2), ("乙", 0), ("丙", 3), ("丁", 1)])
+    make_issue(sections=[("丁", 2)])
+    rows = item_rows(issue_contents(issue))
+
+    for index, (section, values) in enumerate(rows):
+        found = item_with_neighbours(issue, *place_of(section, values))
+        expected = [rows[index - 1] if index else None, rows[index]]
+        expected.append(rows[index + 1] if index + 1 < len(rows) else None)
+        assert [each and (each[0].values, each[1]) for each in found] == [
+            each and (each[0].values, each[1]) for each in expected
+        ]
