@@ -8,6 +8,7 @@ to run it, so it is prepared (see `prepared`), as is the query of the issue itse
 every issue and item page runs, from the page cache's too.
 """
 
+from django.db import connection
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
@@ -140,6 +141,9 @@ def item_with_neighbours(issue, section_position, item_position):
     """Return `(previous, item, next)` of `issue`'s item at that place, each `(section,
     values)` (see `item_rows`) or None; None if the issue has no such item. One query reads
     those three rows only: an item's page shows nothing of the others."""
+    low, high = connection.ops.integer_field_range("PositiveIntegerField")
+    if not all(low <= place <= high for place in (section_position, item_position)):
+        return None  # no position holds it, and a database may refuse to compare with it
     width = len(SECTION_COLUMNS)
     rows = _NEIGHBOURS.rows(issue.pk, section_position, item_position)
     place = (_SECTION_POSITION, width + _POSITION)
