@@ -8,6 +8,8 @@ to run it, so it is prepared (see `prepared`), as is the query of the issue itse
 every issue and item page runs, from the page cache's too.
 """
 
+from django.db import connection
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from .caching.state import issue_changes
@@ -100,6 +102,75 @@ def issue_contents(issue):
     return sections
 
 
+def _neighbours(issue_id, section_position, item_position):
+    items = Item.objects.filter(section__issue_id=issue_id)
+    place = Q(section__position=section_position, position=item_position)
+    before = Q(section__position__lt=section_position) | Q(
+        section__position=section_position, position__lt=item_position
+    )
+    after = Q(section__position__gt=section_position) | Q(
+        section__position=section_position, position__gt=item_position
+    )
+    last_before = items.filter(before).order_by("-section__position", "-position")
+    first_after = items.filter(after).order_by("section__position", "position")
+    return (
+        items.filter(
+            place
+            | Q(id=Subquery(last_before.values("id")[:1]))
+            | Q(id=Subquery(first_after.values("id")[:1]))
+        )
+        .order_by("section__position", "position")
+        .values_list(*("section__" + name for name in SECTION_COLUMNS), *ITEM_COLUMNS)
+    )
+
+
+def _adapt_neighbours(connection, issue_id, section_position, item_position):
+    # In the order of the SQL Django compiles (it sorts a filter's keywords).
+    return [
+        issue_id,
+        *(item_position, section_position),
+        *(issue_id, section_position, item_position, section_position),
+        *(issue_id, section_position, item_position, section_position),
+    ]
+
+
+_NEIGHBOURS = PreparedQuery(Item, _neighbours, _adapt_neighbours)
+
+
+def item_with_neighbours(issue, section_position, item_position):
+    """Return `(previous, item, next)` of `issue`'s item at that place, each `(section,
+    values)` (see `item_rows`) or None; None if the issue has no such item. One query reads
+    those three rows only: an item's page shows nothing of the others."""
+    low, high = connection.ops.integer_field_range("PositiveIntegerField")
+    if not all(low <= place <= high for place in (section_position, item_position)):
+        return None  # no position holds it, and a database may refuse to compare with it
+    width = len(SECTION_COLUMNS)
+    rows = _NEIGHBOURS.rows(issue.pk, section_position, item_position)
+    place = (_SECTION_POSITION, width + _POSITION)
+    wanted = (section_position, item_position)
+    index = next(
+        (i for i, row in enumerate(rows) if (row[place[0]], row[place[1]]) == wanted), None
+    )
+    if index is None:
+        return None
+    made = {}
+
+    def made_of(row):
+        if row is None:
+            return None
+        section = made.get(row[0])
+        if section is None:
+            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
+            made[row[0]] = section
+            section.values = row[:width]
+            Section.issue.field.set_cached_value(section, issue)
+        return section, row[width:]
+
+    before = rows[index - 1] if index > 0 else None
+    after = rows[index + 1] if index + 1 < len(rows) else None
+    return made_of(before), made_of(rows[index]), made_of(after)
+
+
 def make_item(section, values):
     """Return the item of `section` made from `values`, one of `section.rows`."""
     item = Item.from_db(Item.objects.db, ITEM_COLUMNS, values)
@@ -113,6 +184,7 @@ def item_rows(sections):
 
 
 _POSITION = ITEM_COLUMNS.index("position")
+_SECTION_POSITION = SECTION_COLUMNS.index("position")
 
 
 def place_of(section, values):

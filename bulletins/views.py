@@ -5,10 +5,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -21,16 +23,15 @@ from .caching.fragments import (
     render_kept,
 )
 from .contents import (
-    issue_contents,
-    item_rows,
     item_values,
+    item_with_neighbours,
     latest_issue,
     make_item,
     pictured_items,
-    place_of,
     published_issue,
 )
 from .filters import TOO_BROAD, ItemFilter, SectionItemFilter, latest_published_section
+from .images.markup import first_share_image
 from .models import Issue, count_items
 from .search import SearchTooBroad, snippet
 
@@ -38,9 +39,10 @@ from .search import SearchTooBroad, snippet
 # caching.fragments); an issue's contents are read in one query (see contents).
 ISSUE_ITEM = "bulletins/_issue_item.html"
 TOC_ITEM = "bulletins/_toc_item.html"
-ISSUE_META = "bulletins/_issue_meta.html"
 ISSUE_PAGE = "bulletins/issue_detail.html"
 ITEM_PAGE = "bulletins/item_detail.html"
+# The length of a page's summary in its head, as templates/bulletins/_meta.html truncates it.
+SUMMARY_CHARS = 150
 
 
 def _published_or_404(number):
@@ -53,26 +55,29 @@ def _published_or_404(number):
 def _render_issue(request, issue, *, preview=False):
     def render_page():
         sections = render_contents(issue, ISSUE_ITEM, TOC_ITEM, cache=not preview, preview=preview)
-        context = {
-            "issue": issue,
-            "sections": sections,
-            "pictured_items": pictured_items(sections),  # for the picture other sites show
-            "preview": preview,
-            "description": issue.editors_note or _headlines(sections),  # for search engines
-        }
-        # The page around its parts that change with its items (the head's description and
-        # picture, each section's entries and items) is kept rendered under what it shows.
-        meta = render_to_string(ISSUE_META, context, request)
-        parts = [meta] + [part for s in sections for part in (s.toc, s.items_html)]
+        description = issue.editors_note or _headlines(sections)  # for search engines
+        # The picture other sites show: the first of the issue's (none in a preview's head).
+        image = None if preview else first_share_image(pictured_items(sections), request)
+        context = {"issue": issue, "sections": sections, "preview": preview, "image": image}
+        # The page around the parts that change with its items (the head's summary of the
+        # first headlines, each section's entries and items) is kept rendered under what it
+        # shows; the summary is what the head's template would make of the description.
+        summary = (
+            [escape(truncatechars(description, SUMMARY_CHARS)).encode()] if description else []
+        )
+        parts = summary + [part for s in sections for part in (s.toc, s.items_html)]
 
         def context_with(part):
+            first = len(summary)
             for index, section in enumerate(sections):
-                section.toc_part, section.items_part = part(2 * index + 1), part(2 * index + 2)
-            return {**context, "meta": part(0)}
+                section.toc_part = part(first + 2 * index)
+                section.items_part = part(first + 2 * index + 1)
+            return {**context, "summary": part(0) if summary else None}
 
         kept_as = None
         if not preview:
-            kept_as = (issue_shown(issue), *(section.values for section in sections))
+            kept_as = (issue_shown(issue), bool(summary), image)
+            kept_as += tuple(section.values for section in sections)
         return render_around(ISSUE_PAGE, request, context_with, parts, kept_as=kept_as)
 
     if preview:
@@ -130,26 +135,23 @@ def item_detail(request, number, section_position, item_position):
     issue = _published_or_404(number)
 
     def render_page():
-        rows = item_rows(issue_contents(issue))
-        positions = [place_of(section, values) for section, values in rows]
-        if (section_position, item_position) not in positions:
+        found = item_with_neighbours(issue, section_position, item_position)
+        if found is None:
             raise Http404("No such item in this issue.")
-        index = positions.index((section_position, item_position))
-        previous = rows[index - 1] if index > 0 else None
-        following = rows[index + 1] if index + 1 < len(rows) else None
+        previous, row, following = found
 
         def render_item():
             context = {
                 "issue": issue,
-                "item": make_item(*rows[index]),
+                "item": make_item(*row),
                 "previous": previous and make_item(*previous),
                 "next": following and make_item(*following),
             }
-            return render_to_string(ITEM_PAGE, context, request)
+            return render_to_string(ITEM_PAGE, context, request).encode()
 
         # Kept under what it shows, the same after an edit to another item of its issue.
         shown = [issue_shown(issue)]
-        shown += [row and (row[0].values, row[1]) for row in (previous, rows[index], following)]
+        shown += [each and (each[0].values, each[1]) for each in (previous, row, following)]
         return render_kept(request, ITEM_PAGE, shown, render_item)
 
     # The page shows its issue only (the item, its neighbours): kept under the issue's count.

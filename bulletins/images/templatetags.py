@@ -22,8 +22,3 @@ def thumbnail(item, lazy=True):
 @register.simple_tag(takes_context=True)
 def share_image(context, item):
     return markup.share_image(item, context["request"])
-
-
-@register.simple_tag(takes_context=True)
-def issue_share_image(context, items):
-    return markup.first_share_image(items, context["request"])

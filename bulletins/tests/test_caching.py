@@ -1,10 +1,12 @@
 """The page cache and conditional GET: one small query decides, before any rendering."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +19,7 @@ from bulletins.caching.fragments import render_around
 from bulletins.caching.middleware import PageCacheMiddleware
 from bulletins.models import Issue, Item
 
+from . import pictures
 from .factories import make_issue
 
 pytestmark = pytest.mark.django_db
@@ -384,3 +387,72 @@ def test_a_preview_neither_reads_nor_keeps_any_rendered_part(admin_client, monke
 
     assert response.status_code == 200
     assert "半导体行业一周要闻 第 1 条新闻" in response.content.decode()
+
+
+def head_summaries(html):
+    return re.findall(
+        r'<meta (?:property="og:description"|name="description") content="[^"]*">', html
+    )
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_issue_pages_head_summarises_its_description_as_every_pages_head_does(
+    client, issue, settings, kept
+):
+    settings.NEWSROOM_FRAGMENT_CACHE = kept
+    note = "本期聚焦 <卫星> & “互联网” 'Wi-Fi 7'。" * 12  # longer than a summary, to be escaped
+    Issue.objects.filter(pk=issue.pk).update(editors_note=note)
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    head = render_to_string(
+        "bulletins/_meta.html", {"description": note}, RequestFactory().get("/")
+    )
+    assert len(head_summaries(html)) == 2
+    assert head_summaries(html) == head_summaries(head)
+
+
+def test_after_an_edit_to_a_first_headline_the_heads_description_shows_it(client, issue, settings):
+    settings.NEWSROOM_PAGE_CACHE = False  # each request renders (from kept parts or whole)
+    url = issue.get_absolute_url()
+    client.get(url)
+    Item.objects.filter(section__issue=issue, position=1).update(title="头条 <改过> & 更新")
+
+    html = client.get(url).content.decode()
+
+    assert all("头条 &lt;改过&gt; &amp; 更新" in summary for summary in head_summaries(html))
+    settings.NEWSROOM_FRAGMENT_CACHE = False
+    assert client.get(url).content.decode() == html  # the page rendered whole
+
+
+def test_a_picture_given_to_an_item_of_a_kept_issue_page_shows_in_its_head(client, issue):
+    url = issue.get_absolute_url()
+    assert 'property="og:image"' not in client.get(url).content.decode()
+
+    pictures.give_pictures(issue.sections.get().items.filter(position=2))
+
+    assert '<meta property="og:image" content="http://testserver/media/' in (
+        client.get(url).content.decode()
+    )
+
+
+def test_an_edit_reads_and_writes_its_issues_kept_items_once_whatever_their_number(
+    client, monkeypatch
+):
+    issue = make_issue(number=8, published_at=ON_THE_MINUTE, sections=[("甲", 5), ("乙", 6)])
+    client.get(issue.get_absolute_url())
+    Item.objects.filter(section__issue=issue, section__position=2, position=3).update(title="改过")
+    store, calls = fragments._store(), []
+
+    class Counted:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(store, name)
+
+    monkeypatch.setattr(fragments, "_store", Counted)
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert html.count("改过") == 2  # its entry in the contents, its heading
+    # The page as the issue's count of changes last saw it, the page around its parts (both
+    # kept), the issue's items; the page and the items written back.
+    assert sorted(calls) == ["get", "get", "get", "set", "set"]

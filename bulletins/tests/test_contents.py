@@ -14,6 +14,7 @@ from bulletins.contents import (
     issue_contents,
     item_rows,
     item_values,
+    item_with_neighbours,
     latest_issue,
     make_item,
     pictured_items,
@@ -112,3 +113,43 @@ def test_the_latest_issue_is_the_one_readers_see_first():
     newest = make_issue(number=9, issue_date=date(2024, 1, 15))
     assert latest_issue() == newest
     assert latest_issue() != imported_old
+
+
+def test_an_items_neighbours_are_the_items_before_and_after_it_across_sections():
+    issue = make_issue(sections=[("甲", 2), ("乙", 0), ("丙", 1)])
+
+    def titles(section_position, item_position):
+        found = item_with_neighbours(issue, section_position, item_position)
+        return found and [each and make_item(*each).title for each in found]
+
+    with CaptureQueriesContext(connection) as queries:
+        middle = titles(1, 2)
+    assert len(queries) == 1
+    assert middle == ["甲 第 1 条新闻", "甲 第 2 条新闻", "丙 第 1 条新闻"]  # over the empty one
+    assert titles(1, 1) == [None, "甲 第 1 条新闻", "甲 第 2 条新闻"]
+    assert titles(3, 1) == ["甲 第 2 条新闻", "丙 第 1 条新闻", None]
+    assert titles(2, 1) is None and titles(3, 2) is None
+
+
+def test_an_items_section_is_made_once_with_its_columns_and_issue():
+    issue = make_issue(sections=[("甲", 3)])
+    previous, item, following = item_with_neighbours(issue, 1, 2)
+    section = item[0]
+    assert previous[0] is section is following[0]
+    assert section.issue is issue and section == Section.objects.get(issue=issue)
+    assert section.values == tuple(getattr(section, name) for name in SECTION_COLUMNS)
+
+
+def test_every_items_neighbours_are_those_of_its_issues_reading_order_and_no_other_issues():
+    make_issue(sections=[("甲", 2)])
+    issue = make_issue(sections=[("甲", 2), ("乙", 0), ("丙", 3), ("丁", 1)])
+    make_issue(sections=[("丁", 2)])
+    rows = item_rows(issue_contents(issue))
+
+    for index, (section, values) in enumerate(rows):
+        found = item_with_neighbours(issue, *place_of(section, values))
+        expected = [rows[index - 1] if index else None, rows[index]]
+        expected.append(rows[index + 1] if index + 1 < len(rows) else None)
+        assert [each and (each[0].values, each[1]) for each in found] == [
+            each and (each[0].values, each[1]) for each in expected
+        ]

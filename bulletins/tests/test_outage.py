@@ -50,7 +50,7 @@ def test_other_server_errors_get_a_plain_500_page_in_chinese(reader, monkeypatch
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("bulletins.views.render_to_string", broken)
+    monkeypatch.setattr("bulletins.views.render_contents", broken)
     response = reader.get("/issues/1/")
     assert response.status_code == 500
     assert "出错了" in response.content.decode() and "a bug" not in response.content.decode()
