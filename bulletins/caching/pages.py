@@ -20,6 +20,9 @@ from .state import public_state, release
 
 def etag(request, state):
     """Tag what `request` is shown in `state`: the same tag means the same page."""
+    known = getattr(request, "_page_etag", None)
+    if known is not None and known[0] is state:  # the page cache asked already
+        return known[1]
     # The same content reads differently on another host (absolute links) or in another
     # language, and a new release may render it differently.
     seen_as = (
@@ -30,7 +33,9 @@ def etag(request, state):
         get_language_from_request(request),
         request.get_full_path(),
     )
-    return '"' + hashlib.sha256(repr(seen_as).encode()).hexdigest()[:40] + '"'
+    tag = '"' + hashlib.sha256(repr(seen_as).encode()).hexdigest()[:40] + '"'
+    request._page_etag = (state, tag)
+    return tag
 
 
 def is_known(request, tag):
