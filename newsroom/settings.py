@@ -234,7 +234,7 @@ NEWSROOM_FRAGMENT_CACHE = os.environ.get("NEWSROOM_FRAGMENT_CACHE", "on").strip(
 NEWSROOM_PAGE_CACHE_ALIAS = "default"
 # On PostgreSQL, each process LISTENs for changes to the published content and reuses the
 # state it last read until one is announced (caching.watch): a cache hit then asks the database
-# nothing. Off behind a pooler that cannot LISTEN (PgBouncer in transaction mode).
+# nothing. Must be off behind a pooler that cannot LISTEN (PgBouncer in transaction mode).
 NEWSROOM_STATE_WATCH = env_bool("NEWSROOM_STATE_WATCH", True)
 # Entries are keyed on the content's state and never go stale; the timeout only bounds memory.
 NEWSROOM_PAGE_CACHE_TIMEOUT = 24 * 3600

@@ -12,10 +12,14 @@ state last read unless one has, or the next scheduled issue's publication time h
 thread: reading the socket at the request is what makes a notification count as soon as it
 has arrived.
 
-The connection proves itself once a second (`PING_EVERY`), by notifying itself on a channel of
-its own and hearing it back on the same session; a session that cannot (a dead server, a
-pooler that put LISTEN on another server connection, a missing trigger) is not trusted, and
-every request reads the state, as without the watcher, until a new connection proves itself.
+When it connects, the listener checks that the notifying trigger is there and enabled. Then,
+at most once a second (`PING_EVERY`), a request has it prove itself by notifying itself on a
+channel of its own and hearing it back in the same command: a session that cannot (the server
+ended it, a pooler put its LISTEN on another server connection) is not trusted, and every
+request reads the state, as without the watcher, until a new connection proves itself (tried
+at most once a second). Over TCP, keepalives and `tcp_user_timeout` bound how long a silently
+cut connection can hold a request (`_TCP_OPTIONS`). Behind PgBouncer in transaction mode the
+proof may still pass by chance: there `NEWSROOM_STATE_WATCH` must be off.
 
 What is left: PostgreSQL hands a notification to the listening sessions just after the writer's
 commit returns, not before, so a reader's request that reaches another process within that
@@ -49,6 +53,15 @@ APPLICATION_NAME = "newsroom-state-watch"  # how the listener shows in pg_stat_a
 PING_EVERY = 1.0  # seconds a proof of the connection is trusted
 RETRY_AFTER = 1.0  # seconds between attempts to connect after a failure
 RETRY_WITHOUT_TRIGGER = 60.0
+# libpq applies these to TCP connections only: a peer gone silent (a NAT or firewall that
+# dropped the idle connection) fails the session within seconds instead of hanging a request.
+_TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 5000,  # milliseconds
+}
 
 
 @dataclass(frozen=True)
@@ -113,8 +126,12 @@ class Listener:
             self._drop(None)
 
     def _connect(self):
-        wrapper = connections.create_connection(self.alias)
+        default = connections[self.alias]
+        options = {**default.settings_dict["OPTIONS"], **_TCP_OPTIONS}
+        wrapper = type(default)({**default.settings_dict, "OPTIONS": options}, self.alias)
+        wrapper.inc_thread_sharing()  # any thread of this process may use it or close it
         self._wrapper = wrapper
+        self._ended = None
         wrapper.ensure_connection()
         conn = wrapper.connection
         conn.add_notify_handler(self._on_notify)

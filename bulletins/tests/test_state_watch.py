@@ -169,7 +169,10 @@ def test_a_listening_session_that_stopped_hearing_is_no_longer_trusted(
         client.get(ISSUE_URL)
 
 
-def test_a_change_made_while_the_listener_was_cut_off_shows(watching, issue, client):
+def test_a_change_made_while_the_listener_was_cut_off_shows_and_it_listens_again(
+    watching, issue, client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(watch, "RETRY_AFTER", 0)
     client.get(ISSUE_URL)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -189,6 +192,8 @@ def test_a_change_made_while_the_listener_was_cut_off_shows(watching, issue, cli
 
     assert "断线时改的标题" in client.get(ISSUE_URL).content.decode()
     assert "断线时改的标题" in client.get(ISSUE_URL).content.decode()  # on a new connection
+    served = served_from_cache_without_queries(client, django_assert_num_queries)
+    assert "断线时改的标题" in served.content.decode()
 
 
 def test_a_forked_process_does_not_reuse_its_parents_state(watching, monkeypatch):
