@@ -1,4 +1,5 @@
-"""Form widgets that write their HTML in Python, for the compose screen's hundreds of fields.
+"""Form widgets that write their HTML in Python, for the compose screen's hundreds of fields
+and the reader's search filters.
 
 Django renders each widget through a template (input.html including attrs.html): about a
 millisecond each, and the compose screen of a 29-item issue has some 400 of them, most of the
@@ -27,6 +28,10 @@ def _attrs(attrs):
 class DirectRender:
     """Render as Django's own widget templates do, without going through a template."""
 
+    # Django's select template puts each option on a line of its own; the compose screen's
+    # hundreds of selects go without those line breaks (see render_directly).
+    line_breaks = False
+
     def render(self, name, value, attrs=None, renderer=None):
         if isinstance(self, forms.ClearableFileInput) and self.is_initial(value):
             return super().render(name, value, attrs, renderer)  # "currently", "clear"…
@@ -51,10 +56,12 @@ class DirectRender:
                             option["label"],
                         )
                     )
+            # The template includes each option's template, which ends in a line break.
+            before, after, end = ("\n  ", "\n", "\n") if self.line_breaks else ("", "", "")
             return mark_safe(
                 f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
-                + "".join(options)
-                + "</select>"
+                + "".join(f"{before}{option}{after}" for option in options)
+                + f"{end}</select>"
             )
         value_attr = ""
         if widget["value"] is not None:
@@ -69,6 +76,7 @@ _FAST = {}
 _DIRECT_BASES = (
     forms.TextInput,
     forms.NumberInput,
+    forms.DateInput,
     forms.URLInput,
     forms.HiddenInput,
     forms.Textarea,
@@ -78,13 +86,17 @@ _DIRECT_BASES = (
 )
 
 
-def render_directly(widget):
-    """Make `widget` render in Python when its kind is one DirectRender writes; return it."""
+def render_directly(widget, *, line_breaks=False):
+    """Make `widget` render in Python when its kind is one DirectRender writes; return it.
+
+    With `line_breaks`, a select is byte for byte what Django's template makes of it.
+    """
     cls = type(widget)
     plain = cls.template_name in {base.template_name for base in _DIRECT_BASES}
     if not plain and not issubclass(cls, forms.ClearableFileInput):
         return widget  # a widget with a template of its own
-    if cls not in _FAST:
-        _FAST[cls] = type(f"Direct{cls.__name__}", (DirectRender, cls), {})
-    widget.__class__ = _FAST[cls]
+    if (cls, line_breaks) not in _FAST:
+        attributes = {"line_breaks": line_breaks}
+        _FAST[cls, line_breaks] = type(f"Direct{cls.__name__}", (DirectRender, cls), attributes)
+    widget.__class__ = _FAST[cls, line_breaks]
     return widget
