@@ -11,7 +11,10 @@ On a throwaway PostgreSQL cluster (unix socket), with a published issue:
   request) for the state it would serve. Prints the share of those answers that were the
   state from before the commit, the moment the watcher cannot close (see watch's docstring),
   with the reader idle and with its CPU busy in another thread, as a worker rendering a
-  page is.
+  page is;
+- over HTTP: gunicorn (2 sync workers) serves the issue page from its cache; another
+  connection commits a new title, and the page is fetched at once, or 5 ms later. Counts the
+  old pages.
 
 Prints figures; asserts nothing.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from servers import PYTHON, manage, postgres_cluster, site_env  # noqa: E402
+from servers import PYTHON, gunicorn, manage, postgres_cluster, site_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,6 +131,36 @@ def main():
         manage(env, "migrate", "--noinput", "-v0")
         command = [PYTHON, __file__, "--inner", "--rounds", str(args.rounds)]
         subprocess.run(command, env=env, check=True)
+        over_http(env, args.rounds // 4)
+
+
+def over_http(env, rounds):
+    import re
+    import tempfile
+    import urllib.request
+
+    import psycopg
+
+    env = {**env, "STATIC_ROOT": tempfile.mkdtemp(prefix="newsroom-bench-watch-")}
+    manage(env, "collectstatic", "--noinput", "-v0")
+    database = psycopg.connect(env["DATABASE_URL"], autocommit=True)
+    number = database.execute("SELECT min(number) FROM bulletins_issue").fetchone()[0]
+    title = re.compile(r'<h1 class="issue-title">([^<]*)</h1>')
+    print(f"over HTTP (gunicorn, 2 workers), {rounds} commits each: old pages served")
+    with gunicorn(env, workers=2) as (base, _process):
+        url = f"{base}/issues/{number}/"
+        for delay in (0.0, 0.005):
+            old = 0
+            for round_ in range(rounds):
+                for _ in range(3):  # the page cached, on both workers
+                    urllib.request.urlopen(url).read()
+                new = f"第 {round_} 次 {delay}"
+                sql = "UPDATE bulletins_issue SET title = %s WHERE number = %s"
+                database.execute(sql, [new, number])
+                time.sleep(delay)
+                page = urllib.request.urlopen(url).read().decode()
+                old += title.search(page).group(1) != new
+            print(f"  fetched {delay * 1000:.0f} ms after the commit: {old} of {rounds}")
 
 
 if __name__ == "__main__":
