@@ -35,6 +35,7 @@ import contextlib
 import logging
 import os
 import secrets
+import select
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -116,8 +117,6 @@ class Listener:
     def wait(self, timeout):
         """Block until something reaches the listening connection, or `timeout` seconds pass
         (tests and benchmarks: requests never wait)."""
-        import select
-
         if self._wrapper is not None:
             select.select([self._wrapper.connection.fileno()], [], [], timeout)
 
