@@ -104,30 +104,6 @@ def edit_one_item():
     return edit
 
 
-def run_manage(code, env, *args):
-    return subprocess.run(
-        [sys.executable, str(code / "manage.py"), *args],
-        env={**env, "PYTHONPATH": str(code)},
-        cwd=code,
-        check=True,
-        text=True,
-        capture_output=True,
-    )
-
-
-def populate_with(code, env):
-    """Build the benchmark's site with `code`'s own migrations and commands."""
-    from bench_http import POPULATE, SAMPLE
-
-    run_manage(code, env, "migrate", "--noinput", "-v0")
-    run_manage(code, env, "collectstatic", "--noinput", "-v0")
-    debug_env = {**env, "DJANGO_DEBUG": "1"}
-    if SAMPLE.exists():
-        run_manage(code, debug_env, "import_legacy", str(SAMPLE))
-    run_manage(code, debug_env, "load_demo")
-    run_manage(code, env, "shell", "-c", POPULATE)
-
-
 def run_variant(code, env, urls, requests):
     command = [sys.executable, __file__, "--worker", json.dumps(urls), "--requests", str(requests)]
     done = subprocess.run(
@@ -180,8 +156,8 @@ def main():
             # A site of its own, built by that code: it could not read the search index (and
             # other tables) of today's, and would measure a search that finds nothing.
             old_env = {**env, "DATABASE_URL": f"sqlite:///{tmp / 'baseline.sqlite3'}"}
-            populate_with(code, old_env)
-            printed = run_manage(code, old_env, "shell", "-c", page_urls()).stdout
+            populate(old_env, code=code)
+            printed = manage(old_env, "shell", "-c", page_urls(), capture=True, code=code).stdout
             if printed.strip().splitlines()[-1].split() != [number, item_url, slug]:
                 raise SystemExit("the baseline's site does not have the same pages")
             variants["today"] = (code, old_env)

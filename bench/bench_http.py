@@ -37,7 +37,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from servers import (  # noqa: E402
-    PYTHON,
     ROOT,
     collect_static,
     gunicorn,
@@ -90,16 +89,17 @@ def _ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def populate(env):
-    manage(env, "migrate", "--noinput", "-v0")
-    collect_static(env)
+def populate(env, code=ROOT):
+    """Build the benchmark's site with the migrations and commands of the code in `code`."""
+    manage(env, "migrate", "--noinput", "-v0", code=code)
+    collect_static(env, code=code)
     debug_env = {**env, "DJANGO_DEBUG": "1"}
     if SAMPLE.exists():
-        manage(debug_env, "import_legacy", str(SAMPLE), capture=True)
+        manage(debug_env, "import_legacy", str(SAMPLE), capture=True, code=code)
     else:
         print(f"(the legacy sample is not at {SAMPLE}: the demo issue only)")
-    manage(debug_env, "load_demo", capture=True)
-    manage(env, "shell", "-c", POPULATE)
+    manage(debug_env, "load_demo", capture=True, code=code)
+    manage(env, "shell", "-c", POPULATE, code=code)
 
 
 def page_urls():
@@ -164,12 +164,7 @@ def measure(vendor, database_url, args, tmp):
     if args.baseline:
         code = export_baseline(args.baseline, tmp)
         old = {**env, "PYTHONPATH": str(code)}
-        subprocess.run(
-            [PYTHON, str(code / "manage.py"), "collectstatic", "--noinput", "-v0"],
-            env=old,
-            cwd=code,
-            check=True,
-        )
+        collect_static(old, code=code)
         variants["today"] = (old, code)
     with contextlib.ExitStack() as stack:
         bases = {}

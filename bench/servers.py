@@ -61,21 +61,21 @@ def site_env(database_url, **extra):
     return env
 
 
-def manage(env, *args, check=True, capture=False):
-    """Run `manage.py` with `env`; return the completed process."""
+def manage(env, *args, check=True, capture=False, code=ROOT):
+    """Run `manage.py` of the code in `code` with `env`; return the completed process."""
     return subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        env=env,
-        cwd=ROOT,
+        [PYTHON, str(code / "manage.py"), *args],
+        env={**env, "PYTHONPATH": str(code)},
+        cwd=code,
         check=check,
         text=True,
         capture_output=capture,
     )
 
 
-def collect_static(env):
+def collect_static(env, code=ROOT):
     """Collect the static files once into the STATIC_ROOT of `env` (whitenoise serves them)."""
-    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0", code=code)
 
 
 @contextlib.contextmanager
