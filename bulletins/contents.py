@@ -82,18 +82,23 @@ def contents_rows(issue):
     return _CONTENTS.rows(issue.pk)
 
 
+def _make_section(issue, values):
+    """Return the section of `issue` made from `values`, its columns, which it keeps."""
+    section = Section.from_db(Section.objects.db, SECTION_COLUMNS, values)
+    section.values = values
+    Section.issue.field.set_cached_value(section, issue)
+    return section
+
+
 def issue_contents(issue):
     """Return the sections of `issue` in order (each with `issue`), each with `values`, its
     columns, and `rows`, the columns of its items in order: an item is made only when it is
     needed (`make_item`), since a page kept in parts needs the values of all and few items."""
     width = len(SECTION_COLUMNS)
-    set_issue = Section.issue.field.set_cached_value
     sections = []
     for row in contents_rows(issue):
         if not sections or sections[-1].pk != row[0]:
-            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
-            section.values = row[:width]
-            set_issue(section, issue)
+            section = _make_section(issue, row[:width])
             section.rows = []
             sections.append(section)
         item_values = row[width:]
@@ -160,10 +165,7 @@ def item_with_neighbours(issue, section_position, item_position):
             return None
         section = made.get(row[0])
         if section is None:
-            section = Section.from_db(Section.objects.db, SECTION_COLUMNS, row[:width])
-            made[row[0]] = section
-            section.values = row[:width]
-            Section.issue.field.set_cached_value(section, issue)
+            section = made[row[0]] = _make_section(issue, row[:width])
         return section, row[width:]
 
     before = rows[index - 1] if index > 0 else None
